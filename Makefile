@@ -1,0 +1,63 @@
+# Two commands do all set-up: `make run` and `make test`. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 3
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run dev test check bench install clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet -r $(VENV)/requirements.txt
+	touch $@
+
+install: $(INSTALLED)
+
+# A local secret key, made once, so `make run` serves with DEBUG off like production.
+.secret-key:
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: $(INSTALLED) .secret-key
+	DJANGO_SECRET_KEY="$$(cat .secret-key)" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
+	  sh -ec '\
+	    $(BIN)/python manage.py migrate --noinput; \
+	    $(BIN)/python manage.py collectstatic --noinput -v0; \
+	    $(BIN)/python manage.py load_demo; \
+	    $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/; \
+	    echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"; \
+	    exec $(BIN)/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	      --no-control-socket --access-logfile - --error-logfile -'
+
+# Django's development server, with DEBUG on and reloading.
+dev: $(INSTALLED)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+TEST_ENV := DJANGO_SECRET_KEY=insecure-test-key \
+	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
+
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+test: $(INSTALLED)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran" >&2; exit 1; fi; exit $$status
+
+check: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles *.egg-info .pytest_cache

@@ -1,0 +1,115 @@
+"""RSS 2.0 and Atom feeds of published meetings: all of them, one relations page, one topic."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from relations.models import RelationsPage
+
+from .models import Meeting, public_tags
+
+
+class MeetingFeed(Feed):
+    """What every meeting feed shares: one entry per published meeting, newest first."""
+
+    feed_type = Rss201rev2Feed
+    item_count = 30
+    language = settings.LANGUAGE_CODE
+
+    def author_name(self):
+        return settings.PORTAL_SITE_NAME
+
+    def meetings(self, obj):
+        return Meeting.objects.published()
+
+    def items(self, obj=None):
+        return self.meetings(obj).for_feed()[: self.item_count]
+
+    def item_title(self, meeting):
+        return meeting.title
+
+    def item_description(self, meeting):
+        return meeting.lead
+
+    def item_guid(self, meeting):
+        return meeting.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, meeting):
+        return meeting.published_at
+
+    def item_updateddate(self, meeting):
+        return max(meeting.updated_at, meeting.published_at)
+
+    def item_author_name(self, meeting):
+        return settings.PORTAL_SITE_NAME
+
+    def item_categories(self, meeting):
+        return [tag.name for tag in meeting.tags.all()]
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class AllMeetingsRssFeed(MeetingFeed):
+    def title(self):
+        return f"{settings.PORTAL_SITE_NAME}: meetings"
+
+    def link(self):
+        return reverse("meetings:archive")
+
+    def description(self, obj=None):
+        return "Readouts of diplomatic meetings, newest first."
+
+
+class AllMeetingsAtomFeed(AtomMixin, AllMeetingsRssFeed):
+    pass
+
+
+class RelationsPageRssFeed(MeetingFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(RelationsPage, slug=slug)
+
+    def meetings(self, relations_page):
+        return Meeting.objects.published().filter(relations_page=relations_page)
+
+    def title(self, relations_page):
+        return f"{relations_page.title}: meetings"
+
+    def link(self, relations_page):
+        return relations_page.get_absolute_url()
+
+    def description(self, relations_page):
+        return f"Readouts of meetings under {relations_page.title}, newest first."
+
+
+class RelationsPageAtomFeed(AtomMixin, RelationsPageRssFeed):
+    pass
+
+
+class TopicRssFeed(MeetingFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(public_tags(), slug=slug)
+
+    def meetings(self, topic):
+        return Meeting.objects.published().carrying_topic(topic)
+
+    def title(self, topic):
+        return f"{settings.PORTAL_SITE_NAME}: {topic.name}"
+
+    def link(self, topic):
+        return reverse("meetings:topic", kwargs={"slug": topic.slug})
+
+    def description(self, topic):
+        return f"Readouts of meetings on {topic.name}, newest first."
+
+
+class TopicAtomFeed(AtomMixin, TopicRssFeed):
+    pass

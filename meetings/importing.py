@@ -1,0 +1,525 @@
+"""Turning readouts in the ministry's text shape into meetings.
+
+The shape (see README, "Readout text shape"):
+
+    <relations page title>
+    <Month D, YYYY>
+    <photo caption lines; "(Photo) <title>" marks the main photo and gives the title>
+    On <date>, commencing at …                      ← the lead, up to the overview
+      1. <agenda item>
+      • (1) <sub-item of the item above>
+    Back to <relations page title>
+
+`parse_readout()` reads text into a `ParsedReadout` or raises `ReadoutError` naming the
+line; `save_readout()` writes one parsed readout in a single transaction, updating the
+meeting it already made instead of duplicating it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+
+from relations.models import Region, RelationsPage
+
+from . import workflow
+from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
+
+
+class ReadoutError(ValueError):
+    """Text that cannot be imported; `line` is 1-based, or None for the whole text."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def located(self, source):
+        return f"{source}:{self.line or 1}: {self.message}"
+
+
+@dataclass
+class ParsedParticipant:
+    side: str
+    name: str
+    title: str
+
+
+@dataclass
+class ParsedItem:
+    text: str
+    is_sub_item: bool
+    line: int
+
+
+@dataclass
+class ReadoutWarning:
+    line: int
+    message: str
+
+
+@dataclass
+class ParsedReadout:
+    relations_page_title: str
+    date: date
+    title: str
+    photo_captions: list[str]
+    lead: str
+    start_time: time | None = None
+    duration: timedelta | None = None
+    place: str = ""
+    meeting_type_slug: str = "other"
+    participants: list[ParsedParticipant] = field(default_factory=list)
+    agenda_items: list[ParsedItem] = field(default_factory=list)
+    warnings: list[ReadoutWarning] = field(default_factory=list)
+
+
+# Reading text
+
+
+# Unicode spaces that pasting brings in; they are read as plain spaces.
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+_ITEM = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+_SUB_ITEM = re.compile(r"^(?:[•·‧∙◦▪▫●○■□・\-–*]\s*)?\((\d{1,3})\)\s*(\S.*)$")
+_BACK_TO = re.compile(r"^Back to\s+(\S.*)$")
+_PHOTO_PREFIX = "(Photo) "
+
+
+def decode(data):
+    """Bytes of a readout file → text, or ReadoutError for what is not UTF-8 text."""
+    if b"\x00" in data:
+        raise ReadoutError("this is a binary file, not a text readout", 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ReadoutError(
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read)", line
+        ) from None
+    return text
+
+
+def _clean_lines(text):
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line = _ODD_SPACES.sub(" ", raw)
+        line = "".join(ch for ch in line if unicodedata.category(ch) != "Cf" or ch == "\u200d")
+        lines.append(line.rstrip())
+    return lines
+
+
+def parse_readout(text):
+    """Read one readout; raise ReadoutError with the line of the first thing wrong."""
+    lines = _clean_lines(text)
+    numbered = [(number, line) for number, line in enumerate(lines, start=1)]
+    content = [(number, line.strip()) for number, line in numbered if line.strip()]
+    if not content:
+        raise ReadoutError("the readout is empty", 1)
+    if any(unicodedata.category(ch) == "Cc" for _, line in content for ch in line):
+        bad_line = next(
+            n for n, line in content if any(unicodedata.category(c) == "Cc" for c in line)
+        )
+        raise ReadoutError("the line holds control characters; is this a text readout?", bad_line)
+
+    position = 0
+
+    def next_line():
+        nonlocal position
+        if position >= len(content):
+            return None, None
+        position += 1
+        return content[position - 1]
+
+    title_line, page_title = next_line()
+    if _parse_date(page_title) is not None:
+        raise ReadoutError(
+            "the first line should be the relations page's title, but it is a date", title_line
+        )
+    date_line, date_text = next_line()
+    if date_line is None:
+        raise ReadoutError("no date: expected “Month D, YYYY” after the title", title_line)
+    meeting_date = _parse_date(date_text)
+    if meeting_date is None:
+        raise ReadoutError(
+            f"expected the meeting's date as “Month D, YYYY”, found “{date_text}”", date_line
+        )
+    if meeting_date is False:
+        raise ReadoutError(f"“{date_text}” is not a real date", date_line)
+
+    warnings = []
+    headers = []
+    while position < len(content) and not content[position][1].startswith("On "):
+        headers.append(next_line())
+    if position >= len(content):
+        raise ReadoutError(
+            "no lead: expected a paragraph starting “On ” after the title", date_line
+        )
+    if not headers:
+        raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
+    title, captions = _read_headers(headers)
+
+    lead_paragraphs = _read_lead(numbered, content[position][0])
+    lead_end = lead_paragraphs[-1][1] if lead_paragraphs else content[position][0]
+    lead = "\n\n".join(text for text, _ in lead_paragraphs)
+
+    rest = [(n, line) for n, line in content if n > lead_end]
+    back_to = None
+    if rest and (match := _BACK_TO.match(rest[-1][1])):
+        back_to = (rest[-1][0], match.group(1).strip())
+        rest = rest[:-1]
+    items = _read_overview(rest, warnings)
+
+    if back_to is None:
+        warnings.append(ReadoutWarning(len(lines), "no “Back to …” line at the end"))
+    elif back_to[1] != page_title:
+        warnings.append(
+            ReadoutWarning(
+                back_to[0],
+                f"“Back to {back_to[1]}” differs from the title on line {title_line} "
+                f"(“{page_title}”); the first line wins",
+            )
+        )
+
+    first_paragraph = lead_paragraphs[0][0] if lead_paragraphs else ""
+    return ParsedReadout(
+        relations_page_title=page_title,
+        date=meeting_date,
+        title=title,
+        photo_captions=captions,
+        lead=lead,
+        start_time=read_start_time(first_paragraph),
+        duration=read_duration(first_paragraph),
+        place=read_place(first_paragraph),
+        meeting_type_slug=meeting_type_for(title),
+        participants=read_participants(first_paragraph),
+        agenda_items=items,
+        warnings=warnings,
+    )
+
+
+def _parse_date(text):
+    """A date; None when the text is not shaped like one; False when it is, but impossible."""
+    match = re.fullmatch(r"([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})", text)
+    if not match:
+        return None
+    month_name, day, year = match.groups()
+    for fmt in ("%B", "%b"):
+        try:
+            month = datetime.strptime(month_name, fmt).month
+            break
+        except ValueError:
+            continue
+    else:
+        return None
+    try:
+        return date(int(year), month, int(day))
+    except ValueError:
+        return False
+
+
+def _read_headers(headers):
+    photo_lines = [(n, text) for n, text in headers if text.startswith(_PHOTO_PREFIX)]
+    if len(photo_lines) > 1:
+        raise ReadoutError(
+            "more than one “(Photo) ” line: only the main photo gives the title", photo_lines[1][0]
+        )
+    if photo_lines:
+        title = photo_lines[0][1][len(_PHOTO_PREFIX) :].strip()
+        if not title:
+            raise ReadoutError(
+                "the “(Photo) ” line has no caption to use as the title", photo_lines[0][0]
+            )
+        captions = [
+            text[len(_PHOTO_PREFIX) :].strip() if text.startswith(_PHOTO_PREFIX) else text
+            for _, text in headers
+        ]
+        return title, captions
+    if len(headers) > 1:
+        raise ReadoutError(
+            "several header lines but none starts “(Photo) ”: which one is the title?",
+            headers[1][0],
+        )
+    return headers[0][1], []
+
+
+def _read_lead(numbered, first_line):
+    """Paragraphs from the “On …” line up to the first overview or “Back to” line."""
+    paragraphs = []
+    current, current_end = [], first_line
+    for number, line in numbered:
+        if number < first_line:
+            continue
+        stripped = line.strip()
+        if _ITEM.match(stripped) or _SUB_ITEM.match(stripped) or _BACK_TO.match(stripped):
+            break
+        if not stripped:
+            if current:
+                paragraphs.append((" ".join(current), current_end))
+                current = []
+            continue
+        current.append(stripped)
+        current_end = number
+    if current:
+        paragraphs.append((" ".join(current), current_end))
+    return paragraphs
+
+
+def _read_overview(lines, warnings):
+    items = []
+    top_level_count = 0
+    sub_count = 0
+    for number, line in lines:
+        if match := _ITEM.match(line):
+            shown = int(match.group(1))
+            top_level_count += 1
+            sub_count = 0
+            if shown != top_level_count:
+                warnings.append(
+                    ReadoutWarning(
+                        number,
+                        f"item numbered {shown}. is item {top_level_count} of the overview; "
+                        f"numbered {top_level_count}. as the page numbers it",
+                    )
+                )
+            items.append(ParsedItem(match.group(2).strip(), False, number))
+        elif match := _SUB_ITEM.match(line):
+            if not top_level_count:
+                raise ReadoutError(
+                    f"sub-item ({match.group(1)}) comes before any numbered item", number
+                )
+            sub_count += 1
+            shown = int(match.group(1))
+            if shown != sub_count:
+                warnings.append(
+                    ReadoutWarning(number, f"sub-item ({shown}) renumbered ({sub_count})")
+                )
+            items.append(ParsedItem(match.group(2).strip(), True, number))
+        elif items:
+            items[-1].text = f"{items[-1].text} {line}"
+            warnings.append(ReadoutWarning(number, "line joined to the agenda item above it"))
+        else:
+            raise ReadoutError(f"unrecognised line after the lead: “{line[:60]}”", number)
+    return items
+
+
+# Reading the lead
+
+_TIME = re.compile(
+    r"\b(?:commencing|starting|beginning|from)\s+(?:at\s+)?"
+    r"(?:(?P<noon>noon)|(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s*m\b\.?)",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\bfor\s+(?:approximately|about|around|some|roughly|over|nearly|almost)?\s*"
+    r"(?:(?P<hours>\d+|an|one|two|three)\s+hours?)?(?:\s*(?:and\s+)?)?"
+    r"(?:(?P<minutes>\d+)\s+minutes?)?",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"an": 1, "one": 1, "two": 2, "three": 3}
+
+
+def read_start_time(text):
+    match = _TIME.search(text)
+    if not match:
+        return None
+    if match.group("noon"):
+        return time(12, 0)
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    if not (1 <= hour <= 12 and minute < 60):
+        return None
+    afternoon = match.group("half").lower() == "p"
+    return time(hour % 12 + (12 if afternoon else 0), minute)
+
+
+def read_duration(text):
+    for match in _DURATION.finditer(text):
+        hours, minutes = match.group("hours"), match.group("minutes")
+        if not hours and not minutes:
+            continue
+        total = 0
+        if hours:
+            total += 60 * (_WORD_NUMBERS.get(hours.lower()) or int(hours))
+        if minutes:
+            total += int(minutes)
+        if total:
+            return timedelta(minutes=total)
+    return None
+
+
+_HONORIFIC = (
+    r"(?:Mr\.|Ms\.|Mrs\.|Miss|Dr\.|Prof\.|H\.E\.|[Tt]he Honou?rable|His Excellency|"
+    r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|"
+    r"Sir|Dame|Lord|Lady)"
+)
+_PERSON = re.compile(
+    rf"(?<!\w)(?P<name>{_HONORIFIC}\s+[^,]+?),\s+"
+    r"(?P<title>.+?)(?=,\s+(?:who|and|in|on|at)\b|\.\s|\.$|$)"
+)
+_MEETS = re.compile(
+    r",?\s+(?:(?:held|had|conducted)\s+(?:a|an|the)\s+.*?\bwith"
+    r"|paid\s+(?:a|an)\s+.*?\bcall\s+on"
+    r"|received\s+(?:a|an)\s+.*?\bfrom)\s+"
+)
+_PLACE_WORD = r"[A-Z][\w’'-]*"
+_PLACE_PARTICLE = r"(?:de|da|do|dos|das|del|la|le|of|am|an|upon|van|von)[ -]"
+_PLACE = re.compile(
+    rf",\s+in\s+(?P<place>{_PLACE_WORD}(?:[ -](?:{_PLACE_PARTICLE})*{_PLACE_WORD})*"
+    r"(?:, D\.C\.)?)(?=[,.\s]|$)"
+)
+
+
+def read_participants(text):
+    split = _MEETS.search(text)
+    if not split:
+        return []
+    # “X held a meeting with Y”: X is our side. “X paid a courtesy call on Y”: X is the visitor.
+    visitor_first = split.group(0).lstrip(" ,").startswith("paid")
+    subject_side, object_side = Participant.Side.HOME, Participant.Side.COUNTERPART
+    if visitor_first:
+        subject_side, object_side = object_side, subject_side
+    participants = []
+    for side, part, pick in (
+        (subject_side, text[: split.start()], -1),
+        (object_side, text[split.end() :], 0),
+    ):
+        people = list(_PERSON.finditer(part))
+        if people:
+            person = people[pick]
+            participants.append(
+                ParsedParticipant(side, person.group("name").strip(), person.group("title").strip())
+            )
+    participants.sort(key=lambda participant: participant.side != Participant.Side.HOME)
+    return participants
+
+
+def read_place(text):
+    match = _PLACE.search(text)
+    return match.group("place") if match else ""
+
+
+_TYPE_RULES = [
+    (("summit", "telephone"), "summit-telephone-talk"),
+    (("leaders", "telephone"), "summit-telephone-talk"),
+    (("foreign minister", "telephone"), "foreign-ministers-telephone-talk"),
+    (("summit",), "summit-meeting"),
+    (("leaders’ meeting",), "summit-meeting"),
+    (("foreign minister",), "foreign-ministers-meeting"),
+    (("courtesy call",), "courtesy-call"),
+    (("strategic dialogue",), "strategic-dialogue"),
+]
+
+
+def meeting_type_for(title):
+    lowered = title.lower().replace("'", "’")
+    for words, slug in _TYPE_RULES:
+        if all(word in lowered for word in words):
+            return slug
+    return "other"
+
+
+# Writing
+
+
+@dataclass
+class ImportResult:
+    meeting: Meeting
+    created: bool
+    relations_page_created: bool
+
+
+def save_readout(parsed, *, publish=False, region=None):
+    """Create or update the meeting a parsed readout describes, all or nothing."""
+    with transaction.atomic():
+        page, page_created = _relations_page_for(parsed.relations_page_title, region)
+        slug = Meeting(title=parsed.title).slug_from_title()
+        meeting = (
+            Meeting.objects.select_for_update()
+            .filter(relations_page=page, date=parsed.date, slug=slug)
+            .first()
+        )
+        created = meeting is None
+        if created:
+            meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
+        meeting.title = parsed.title
+        meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
+        meeting.start_time = parsed.start_time
+        meeting.duration = parsed.duration
+        meeting.place = parsed.place
+        meeting.lead = parsed.lead
+        meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
+        meeting.save()
+        _replace_rows(
+            meeting.participants.all(),
+            [
+                {"side": p.side, "name": p.name, "title": p.title, "position": index}
+                for index, p in enumerate(parsed.participants, start=1)
+            ],
+            Participant,
+            meeting,
+        )
+        _save_photo_sessions(meeting, parsed.photo_captions)
+        _replace_rows(
+            meeting.agenda_items.all(),
+            [
+                {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
+                for index, item in enumerate(parsed.agenda_items, start=1)
+            ],
+            AgendaItem,
+            meeting,
+        )
+        if publish:
+            workflow.publish(meeting)
+    return ImportResult(meeting, created, page_created)
+
+
+def _relations_page_for(title, region):
+    try:
+        return RelationsPage.objects.get_by_title(title), False
+    except RelationsPage.DoesNotExist:
+        pass
+    page = RelationsPage.new_from_title(title)
+    base_slug, suffix = page.slug or "relations", 2
+    page.slug = base_slug
+    while RelationsPage.objects.filter(slug=page.slug).exists():
+        page.slug = f"{base_slug}-{suffix}"
+        suffix += 1
+    if region is not None and not isinstance(region, Region):
+        region = Region.objects.get(slug=region)
+    page.region = region
+    page.save()
+    return page, True
+
+
+def _meeting_type(slug):
+    found = MeetingType.objects.filter(slug=slug).first()
+    if found:
+        return found
+    return MeetingType.objects.get_or_create(slug="other", defaults={"name": "Other"})[0]
+
+
+def _replace_rows(existing, wanted, model, meeting):
+    """Update rows in order, keeping their ids (and so their tags); add or drop the rest."""
+    rows = list(existing)
+    for row, values in zip(rows, wanted, strict=False):
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    for row in rows[len(wanted) :]:
+        row.delete()
+    for values in wanted[len(rows) :]:
+        model.objects.create(meeting=meeting, **values)
+
+
+def _save_photo_sessions(meeting, captions):
+    """Match photo sessions by caption, so uploaded images survive a re-import."""
+    existing = {session.caption: session for session in meeting.photo_sessions.all()}
+    keep = []
+    for position, caption in enumerate(captions, start=1):
+        session = existing.pop(caption, None) or PhotoSession(meeting=meeting, caption=caption)
+        session.position = position
+        session.save()
+        keep.append(session.pk)
+    meeting.photo_sessions.exclude(pk__in=keep).filter(image="").delete()

@@ -1,0 +1,354 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from relations.models import RelationsPage
+
+
+class MeetingType(models.Model):
+    """A kind of meeting (summit meeting, telephone talk, …); editors extend the list."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in lists and menus.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, with a publication time that has come."""
+        return self.filter(state=Meeting.State.PUBLISHED, published_at__lte=timezone.now())
+
+    def carrying_topic(self, tag):
+        """Meetings tagged with the topic, themselves or through one of their agenda items."""
+        return self.filter(
+            Q(pk__in=Meeting.objects.filter(tags=tag).values("pk"))
+            | Q(pk__in=AgendaItem.objects.filter(tags=tag).values("meeting_id"))
+        )
+
+    def newest_first(self):
+        return self.order_by("-date", "-start_time", "-published_at", "-pk")
+
+    def for_listing(self):
+        """Meetings with what a list row shows: type, relations page."""
+        return self.select_related("meeting_type", "relations_page").newest_first()
+
+    def for_feed(self):
+        """Newest publications first: what a subscriber has not seen yet."""
+        return (
+            self.select_related("meeting_type", "relations_page")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")
+        )
+
+    def with_readout(self):
+        """A meeting with everything its page renders, in a fixed number of queries."""
+        return self.select_related("meeting_type", "relations_page").prefetch_related(
+            "tags",
+            "participants",
+            "photo_sessions",
+            models.Prefetch("agenda_items", AgendaItem.objects.prefetch_related("tags")),
+        )
+
+
+class Meeting(models.Model):
+    """The readout of one diplomatic meeting, published under a relations page."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    relations_page = models.ForeignKey(
+        RelationsPage, on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=300,
+        blank=True,
+        help_text="Part of the address; made from the title when left empty.",
+    )
+    meeting_type = models.ForeignKey(
+        MeetingType, on_delete=models.PROTECT, related_name="meetings", verbose_name="type"
+    )
+    date = models.DateField()
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="Local time the meeting began, where known."
+    )
+    duration = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="Approximate length, e.g. “45 minutes”, “1 hour and 10 minutes” or “1:10”.",
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="Empty for telephone talks.")
+    lead = models.TextField(
+        help_text="The opening paragraphs, up to the overview. Separate paragraphs by a blank line."
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        verbose_name="publication time",
+        help_text="The public sees the meeting from this time on. Empty: now, on publishing.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tags = TaggableManager(
+        blank=True, help_text="Topics of the whole meeting, separated by commas."
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relations_page", "date", "slug"],
+                name="meeting_slug_unique_per_page_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="meeting_published_has_publication_time",
+                violation_error_message="A published meeting needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__isnull=True) | Q(duration__gt=timezone.timedelta(0)),
+                name="meeting_duration_positive",
+                violation_error_message="A duration must be longer than zero.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "published_at"], name="meeting_publication_idx"),
+            models.Index(fields=["relations_page", "-date"], name="meeting_page_date_idx"),
+            models.Index(fields=["-date"], name="meeting_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or self.slug_from_title()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:detail",
+            kwargs={
+                "page_slug": self.relations_page.slug,
+                "year": self.date.year,
+                "month": self.date.month,
+                "day": self.date.day,
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        self.slug = self.slug or self.slug_from_title()
+        if self.relations_page_id and self.date and self.slug:
+            clash = Meeting.objects.filter(
+                relations_page_id=self.relations_page_id, date=self.date, slug=self.slug
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {
+                        "slug": "Another meeting under this relations page on this date already "
+                        f"has the address “{self.slug}”. Choose a different slug."
+                    }
+                )
+
+    def slug_from_title(self):
+        return slugify(self.title)[: self._meta.get_field("slug").max_length] or "meeting"
+
+    @property
+    def guid(self):
+        """An identifier for feeds that survives changes of title, slug or host."""
+        return f"urn:uuid:{self.uuid}"
+
+    @property
+    def is_public(self):
+        return (
+            self.state == self.State.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def duration_text(self):
+        return describe_duration(self.duration)
+
+    @property
+    def participants_on_home(self):
+        return [p for p in self.participants.all() if p.side == Participant.Side.HOME]
+
+    @property
+    def participants_on_counterpart(self):
+        return [p for p in self.participants.all() if p.side == Participant.Side.COUNTERPART]
+
+    def topics(self):
+        """The meeting's own tags and its agenda items' tags, by name."""
+        tags = {tag.pk: tag for tag in self.tags.all()}
+        for item in self.agenda_items.all():
+            tags.update((tag.pk, tag) for tag in item.tags.all())
+        return sorted(tags.values(), key=lambda tag: tag.name.casefold())
+
+    def overview(self):
+        """The agenda as the page numbers it: [(item, [sub_item, …]), …]."""
+        return numbered_overview(self.agenda_items.all())
+
+
+def describe_duration(duration):
+    """45 minutes, 1 hour, 1 hour and 10 minutes."""
+    if duration is None:
+        return ""
+    minutes = round(duration.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " and ".join(parts)
+
+
+def numbered_overview(agenda_items):
+    """Group ordered agenda items into top-level items and the sub-items under each."""
+    overview = []
+    for item in agenda_items:
+        if item.is_sub_item and overview:
+            overview[-1][1].append(item)
+        else:
+            overview.append((item, []))
+    return overview
+
+
+def public_tags():
+    """The tags carried by published meetings or by their agenda items."""
+    published = Meeting.objects.published()
+    on_meetings = Tag.objects.filter(
+        taggit_taggeditem_items__content_type__app_label="meetings",
+        taggit_taggeditem_items__content_type__model="meeting",
+        taggit_taggeditem_items__object_id__in=published.values("pk"),
+    )
+    on_items = Tag.objects.filter(
+        taggit_taggeditem_items__content_type__app_label="meetings",
+        taggit_taggeditem_items__content_type__model="agendaitem",
+        taggit_taggeditem_items__object_id__in=AgendaItem.objects.filter(
+            meeting__in=published
+        ).values("pk"),
+    )
+    return Tag.objects.filter(Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk")))
+
+
+class Participant(models.Model):
+    class Side(models.TextChoices):
+        HOME = "home", "Our side"
+        COUNTERPART = "counterpart", "Counterpart"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    side = models.CharField(max_length=20, choices=Side, default=Side.HOME)
+    name = models.CharField(
+        max_length=200, help_text="As written, with honorific: “Mr. HAYASHI Yoshimasa”."
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="E.g. “Minister for Foreign Affairs of Japan”."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+def validate_photo(image):
+    if image.size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(
+            f"The photo is {image.size / 1_048_576:.1f} MB; the largest allowed is "
+            f"{settings.PHOTO_MAX_BYTES / 1_048_576:.0f} MB."
+        )
+    name = image.name.rsplit(".", 1)[-1].lower() if "." in image.name else ""
+    if name not in {"jpg", "jpeg", "png", "gif", "webp"}:
+        raise ValidationError("Upload a JPEG, PNG, GIF or WebP photo.")
+
+
+def photo_upload_path(instance, filename):
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class PhotoSession(models.Model):
+    """A photo of the meeting with its caption; the image may come later than the caption."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photo_sessions")
+    image = models.ImageField(
+        upload_to=photo_upload_path,
+        blank=True,
+        width_field="width",
+        height_field="height",
+        validators=[validate_photo],
+        help_text="JPEG, PNG, GIF or WebP. Until one is uploaded, the caption is shown alone.",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    caption = models.CharField(max_length=500)
+    alt_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it. Required with an image.",
+    )
+    credit = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "photo session"
+
+    def __str__(self):
+        return self.caption
+
+    def clean(self):
+        if self.image and not self.alt_text.strip():
+            raise ValidationError(
+                {"alt_text": "Describe what the photo shows, for readers who cannot see it."}
+            )
+
+
+class AgendaItem(models.Model):
+    """One point of a meeting's overview.
+
+    Items are kept flat and in order; a sub-item belongs to the nearest top-level item
+    above it. Numbers are derived from that order, so they can never skip or repeat, and
+    sub-items can only be one level deep.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0)
+    is_sub_item = models.BooleanField(
+        default=False,
+        verbose_name="sub-item",
+        help_text="Numbered (1), (2), … under the item above it.",
+    )
+    text = models.TextField()
+    tags = TaggableManager(blank=True, help_text="Topics of this item, separated by commas.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "agenda item"
+        indexes = [models.Index(fields=["meeting", "position"], name="agenda_item_order_idx")]
+
+    def __str__(self):
+        return self.text[:80]

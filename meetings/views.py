@@ -1,0 +1,92 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from relations.models import Region, RelationsPage
+
+from .models import AgendaItem, Meeting, public_tags
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+    latest_count = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_meetings"] = Meeting.objects.published().for_listing()[: self.latest_count]
+        context["regions"] = Region.objects.prefetch_related(
+            Prefetch("relations_pages", RelationsPage.objects.order_by("counterpart"))
+        )
+        return context
+
+
+class MeetingDetailView(DetailView):
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return Meeting.objects.published().with_readout()
+
+    def get_object(self, queryset=None):
+        kwargs = self.kwargs
+        return get_object_or_404(
+            self.get_queryset(),
+            relations_page__slug=kwargs["page_slug"],
+            date__year=kwargs["year"],
+            date__month=kwargs["month"],
+            date__day=kwargs["day"],
+            slug=kwargs["slug"],
+        )
+
+
+class MeetingArchiveView(ListView):
+    """All published meetings, newest first, optionally of one year."""
+
+    paginate_by = 50
+    context_object_name = "meetings"
+    template_name = "meetings/meeting_archive.html"
+
+    def get_queryset(self):
+        meetings = Meeting.objects.published().for_listing()
+        if "year" in self.kwargs:
+            meetings = meetings.filter(date__year=self.kwargs["year"])
+        return meetings
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["year"] = self.kwargs.get("year")
+        context["years"] = [
+            day.year for day in Meeting.objects.published().dates("date", "year", order="DESC")
+        ]
+        if context["year"] and context["year"] not in context["years"]:
+            raise Http404("No meetings were published for that year.")
+        return context
+
+
+class TopicIndexView(ListView):
+    template_name = "meetings/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return public_tags().order_by("name")
+
+
+class TopicDetailView(ListView):
+    """The meetings that carry a topic, themselves or through an agenda item."""
+
+    paginate_by = 25
+    template_name = "meetings/topic_detail.html"
+    context_object_name = "meetings"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
+        tagged_items = AgendaItem.objects.filter(tags=self.topic)
+        return (
+            Meeting.objects.published()
+            .carrying_topic(self.topic)
+            .for_listing()
+            .prefetch_related(Prefetch("agenda_items", tagged_items, to_attr="topic_items"))
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Region, RelationsPage
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "page_count"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(page_count=Count("relations_pages"))
+
+    @admin.display(description="Relations pages", ordering="page_count")
+    def page_count(self, region):
+        return region.page_count
+
+
+@admin.register(RelationsPage)
+class RelationsPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "counterpart", "region", "meeting_count", "updated_at"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
+    search_fields = ["title", "counterpart", "introduction"]
+    prepopulated_fields = {"slug": ["counterpart"]}
+    autocomplete_fields = ["region"]
+    fieldsets = [
+        (None, {"fields": ["title", "counterpart", "slug", "region"]}),
+        ("Page", {"fields": ["introduction"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+
+    @admin.display(description="Meetings", ordering="meeting_count")
+    def meeting_count(self, page):
+        return page.meeting_count

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RelationsConfig(AppConfig):
+    name = "relations"
+    verbose_name = "Country relations"

@@ -1,0 +1,86 @@
+"""Small builders for test data: each returns a saved object with sensible defaults."""
+
+import itertools
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
+from relations.models import Region, RelationsPage
+
+_numbers = itertools.count(1)
+
+
+def region(name=None, **fields):
+    number = next(_numbers)
+    name = name or f"Region {number}"
+    fields.setdefault("slug", f"region-{number}")
+    return Region.objects.create(name=name, **fields)
+
+
+def relations_page(counterpart=None, region=None, **fields):
+    number = next(_numbers)
+    counterpart = counterpart or f"Country {number}"
+    fields.setdefault("title", f"Japan-{counterpart} Relations")
+    fields.setdefault("slug", f"country-{number}")
+    fields.setdefault("introduction", f"Relations between Japan and {counterpart}.")
+    return RelationsPage.objects.create(counterpart=counterpart, region=region, **fields)
+
+
+def meeting_type(slug="foreign-ministers-meeting"):
+    return MeetingType.objects.get(slug=slug)
+
+
+def meeting(page=None, *, published=True, published_at=None, tags=(), **fields):
+    number = next(_numbers)
+    fields.setdefault("title", f"Japan-Country Foreign Ministers’ Meeting {number}")
+    fields.setdefault("date", date(2024, 1, 1) + timedelta(days=number % 700))
+    fields.setdefault("lead", f"On that day, the two ministers met ({number}).")
+    fields.setdefault("meeting_type", meeting_type())
+    if published:
+        fields["state"] = Meeting.State.PUBLISHED
+        fields["published_at"] = published_at or timezone.now() - timedelta(hours=1)
+    created = Meeting.objects.create(relations_page=page or relations_page(), **fields)
+    if tags:
+        created.tags.add(*tags)
+    return created
+
+
+def agenda(meeting, *entries):
+    """Agenda items from strings; a string starting “- ” is a sub-item of the item above."""
+    items = []
+    for position, entry in enumerate(entries, start=1):
+        is_sub_item = entry.startswith("- ")
+        items.append(
+            AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                is_sub_item=is_sub_item,
+                text=entry[2:] if is_sub_item else entry,
+            )
+        )
+    return items
+
+
+def full_meeting(page=None, *, items=4, photos=2, tags=("North Korea", "G7"), **fields):
+    """A meeting with participants, photo sessions, items, sub-items and tags on both."""
+    created = meeting(page, tags=tags, **fields)
+    Participant.objects.create(meeting=created, name="Mr. TANAKA Kenji", title="Minister")
+    Participant.objects.create(
+        meeting=created, side=Participant.Side.COUNTERPART, name="Ms. Clara Whitfield"
+    )
+    for position in range(1, photos + 1):
+        PhotoSession.objects.create(meeting=created, caption=f"Photo {position}", position=position)
+    entries = []
+    for number in range(1, items + 1):
+        entries += [f"Item {number}.", f"- Sub-item of item {number}."]
+    for item in agenda(created, *entries):
+        item.tags.add(*tags)
+    return created
+
+
+def staff_user(username="editor", superuser=True):
+    return get_user_model().objects.create_user(
+        username=username, is_staff=True, is_superuser=superuser
+    )

@@ -1,0 +1,251 @@
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
+
+from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession
+from tests import factories
+from tests.meetings.test_models import GIF_1PX
+
+INLINES = ("participants", "photo_sessions", "agenda_items")
+
+
+def meeting_form(page, *, items=(), photos=(), **fields):
+    """POST data for the meeting add form, with its three inlines."""
+    data = {
+        "relations_page": page.pk,
+        "title": "Japan-Atlantis Summit Meeting",
+        "slug": "",
+        "meeting_type": MeetingType.objects.get(slug="summit-meeting").pk,
+        "date": "2024-06-03",
+        "start_time": "17:45",
+        "duration": "1 hour and 10 minutes",
+        "place": "Tokyo",
+        "lead": "On June 3, the two leaders met. The overview of the meeting is as follows.",
+        "tags": "North Korea, G7",
+        "state": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+    }
+    for prefix in INLINES:
+        data |= {
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-TOTAL_FORMS": "0",
+        }
+    for index, (text, is_sub_item, tags) in enumerate(items):
+        data |= {
+            f"agenda_items-{index}-text": text,
+            f"agenda_items-{index}-tags": tags,
+            f"agenda_items-{index}-position": "",
+        }
+        if is_sub_item:
+            data[f"agenda_items-{index}-is_sub_item"] = "on"
+    data["agenda_items-TOTAL_FORMS"] = str(len(items))
+    for index, photo in enumerate(photos):
+        data |= {f"photo_sessions-{index}-{name}": value for name, value in photo.items()}
+    data["photo_sessions-TOTAL_FORMS"] = str(len(photos))
+    data |= fields
+    return data
+
+
+class AdminPagesLoadTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.region = factories.region("Asia")
+        cls.page = factories.relations_page("India", region=cls.region)
+        cls.meeting = factories.full_meeting(cls.page)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_every_changelist_add_and_change_page_loads(self):
+        objects = {
+            "relations_region": self.region,
+            "relations_relationspage": self.page,
+            "meetings_meeting": self.meeting,
+            "meetings_meetingtype": MeetingType.objects.first(),
+        }
+        for name, obj in objects.items():
+            for url in (
+                reverse(f"admin:{name}_changelist"),
+                reverse(f"admin:{name}_add"),
+                reverse(f"admin:{name}_change", args=[obj.pk]),
+            ):
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_meeting_list_searches_and_filters(self):
+        url = reverse("admin:meetings_meeting_changelist")
+        for query in (
+            {"q": "Sub-item of item 2"},
+            {"year": "2024"},
+            {"state__exact": "published"},
+            {"tags__id__exact": self.meeting.tags.first().pk},
+            {"relations_page__id__exact": self.page.pk},
+            {"meeting_type__id__exact": self.meeting.meeting_type_id},
+        ):
+            with self.subTest(query=query):
+                response = self.client.get(url, query)
+                self.assertContains(response, self.meeting.title)
+
+    def test_meeting_list_shows_newest_first(self):
+        older = factories.meeting(self.page, title="Much older", date=date(2001, 1, 1))
+        response = self.client.get(reverse("admin:meetings_meeting_changelist"))
+        content = response.content.decode()
+        self.assertLess(content.index(self.meeting.title), content.index(older.title))
+
+    def test_the_agenda_inline_brings_its_reordering_script(self):
+        response = self.client.get(reverse("admin:meetings_meeting_change", args=[self.meeting.pk]))
+        self.assertContains(response, "admin/ordered_inlines.js")
+
+
+class MeetingEditingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.page = factories.relations_page("Atlantis")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def add(self, data):
+        return self.client.post(reverse("admin:meetings_meeting_add"), data)
+
+    def test_an_editor_writes_a_meeting_with_nested_items_and_tags_then_publishes_it(self):
+        response = self.add(
+            meeting_form(
+                self.page,
+                items=[
+                    ("The leaders confirmed the partnership.", False, ""),
+                    ("They discussed regional issues.", False, ""),
+                    ("On North Korea, they agreed to cooperate.", True, "North Korea"),
+                    ("On Ukraine, they condemned the aggression.", True, "Ukraine"),
+                    ("They agreed to meet at the G7.", False, "G7"),
+                ],
+            )
+        )
+        self.assertEqual(response.status_code, 302, response.context and response.context["errors"])
+        meeting = Meeting.objects.get()
+        self.assertEqual(meeting.slug, "japan-atlantis-summit-meeting")
+        self.assertEqual(meeting.duration.total_seconds(), 70 * 60)
+        self.assertEqual([len(subs) for _, subs in meeting.overview()], [0, 2, 0])
+        self.assertEqual(sorted(t.name for t in meeting.tags.all()), ["G7", "North Korea"])
+        self.assertEqual(
+            [t.name for t in AgendaItem.objects.get(text__startswith="On Ukraine").tags.all()],
+            ["Ukraine"],
+        )
+        self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
+
+        changelist = reverse("admin:meetings_meeting_changelist")
+        self.client.post(changelist, {"action": "publish_now", "_selected_action": [meeting.pk]})
+        self.client.logout()
+        response = self.client.get(meeting.get_absolute_url())
+        self.assertContains(response, "On North Korea, they agreed to cooperate.")
+        feed = self.client.get(reverse("meetings:feed-atom")).content.decode()
+        self.assertIn("Japan-Atlantis Summit Meeting", feed)
+
+    def test_publishing_from_the_form_stamps_the_publication_time(self):
+        self.add(meeting_form(self.page, state="published"))
+        meeting = Meeting.objects.get()
+        self.assertIsNotNone(meeting.published_at)
+        self.assertTrue(meeting.is_public)
+
+    def test_rows_without_position_keep_the_order_shown(self):
+        self.add(
+            meeting_form(self.page, items=[("A.", False, ""), ("B.", False, ""), ("C.", False, "")])
+        )
+        self.assertEqual(
+            list(AgendaItem.objects.values_list("text", "position")),
+            [("A.", 1), ("B.", 2), ("C.", 3)],
+        )
+
+    def test_a_sub_item_with_no_item_above_is_refused_at_the_field(self):
+        response = self.add(
+            meeting_form(self.page, items=[("Orphan.", True, ""), ("Item.", False, "")])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The first item of the overview cannot be a sub-item")
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_a_duration_that_is_not_a_duration_is_refused_at_the_field(self):
+        response = self.add(meeting_form(self.page, duration="about lunchtime"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["adminform"].form.errors["duration"],
+            [
+                "“about lunchtime” is not a duration. Write it like “45 minutes”, "
+                "“1 hour and 10 minutes” or “1:10”."
+            ],
+        )
+
+    def test_a_duplicate_slug_is_refused_at_the_field(self):
+        factories.meeting(self.page, title="Japan-Atlantis Summit Meeting", date=date(2024, 6, 3))
+        response = self.add(meeting_form(self.page))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            "already has the address", response.context["adminform"].form.errors["slug"][0]
+        )
+
+    def test_an_image_that_is_not_an_image_is_refused_at_the_field(self):
+        fake = SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
+        data = meeting_form(
+            self.page,
+            photos=[
+                {"caption": "Handshake", "alt_text": "Handshake", "image": fake, "position": ""}
+            ],
+        )
+        response = self.add(data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Upload a valid image")
+        self.assertFalse(PhotoSession.objects.exists())
+
+    def test_a_real_image_with_alt_text_is_stored(self):
+        gif = SimpleUploadedFile("photo.gif", GIF_1PX, content_type="image/gif")
+        data = meeting_form(
+            self.page,
+            photos=[
+                {"caption": "Handshake", "alt_text": "Two leaders", "image": gif, "position": ""}
+            ],
+        )
+        self.assertEqual(self.add(data).status_code, 302)
+        self.assertEqual(PhotoSession.objects.get().width, 1)
+
+    def test_an_image_without_alt_text_is_refused(self):
+        gif = SimpleUploadedFile("photo.gif", GIF_1PX, content_type="image/gif")
+        data = meeting_form(
+            self.page,
+            photos=[{"caption": "Handshake", "alt_text": "", "image": gif, "position": ""}],
+        )
+        response = self.add(data)
+        self.assertContains(response, "Describe what the photo shows")
+
+    def test_return_to_draft_action_hides_the_meeting(self):
+        meeting = factories.meeting(self.page)
+        self.client.post(
+            reverse("admin:meetings_meeting_changelist"),
+            {"action": "return_to_draft", "_selected_action": [meeting.pk]},
+        )
+        meeting.refresh_from_db()
+        self.assertEqual(meeting.state, Meeting.State.DRAFT)
+
+
+class RelationsAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_a_duplicate_relations_page_slug_is_refused_at_the_field(self):
+        factories.relations_page("France", slug="france")
+        response = self.client.post(
+            reverse("admin:relations_relationspage_add"),
+            {"title": "Japan-France (2) Relations", "counterpart": "France", "slug": "france"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("slug", response.context["adminform"].form.errors)

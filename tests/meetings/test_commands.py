@@ -1,0 +1,105 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from meetings.models import Meeting
+from relations.models import RelationsPage
+from tests.meetings.test_importing import FIXTURES
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+class ImportReadoutCommandTests(TestCase):
+    def test_prints_the_public_address_of_each_imported_meeting(self):
+        out, err = run(
+            "import_readout",
+            str(FIXTURES / "foreign-ministers-meeting.txt"),
+            str(FIXTURES / "telephone-talk.txt"),
+        )
+        meetings = Meeting.objects.order_by("date")
+        self.assertEqual(
+            out.splitlines(),
+            [
+                f"imported: http://127.0.0.1:8000{meetings[0].get_absolute_url()}",
+                f"imported: http://127.0.0.1:8000{meetings[1].get_absolute_url()}",
+            ],
+        )
+        self.assertIn("foreign-ministers-meeting.txt:15: warning:", err)
+        self.assertFalse(any(m.is_public for m in meetings))
+
+    def test_publish_flag_publishes(self):
+        run("import_readout", "--publish", str(FIXTURES / "telephone-talk.txt"))
+        self.assertTrue(Meeting.objects.get().is_public)
+
+    def test_bad_input_names_file_and_line_and_writes_nothing_for_that_file(self):
+        bad = Path(self.tmp) / "bad.txt"
+        bad.write_text("Japan-Atlantis Relations\nSummer 2024\nTitle\n\nOn May 1, they met.\n")
+        out, err = StringIO(), StringIO()
+        with self.assertRaises(CommandError):
+            call_command(
+                "import_readout",
+                str(bad),
+                str(FIXTURES / "telephone-talk.txt"),
+                stdout=out,
+                stderr=err,
+            )
+        self.assertIn(f"{bad}:2: expected the meeting's date as “Month D, YYYY”", err.getvalue())
+        self.assertEqual(
+            list(Meeting.objects.values_list("title", flat=True)),
+            ["Japan-Borduria Foreign Ministers’ Telephone Talk"],
+        )
+        self.assertFalse(RelationsPage.objects.filter(title="Japan-Atlantis Relations").exists())
+
+    def test_a_missing_file_or_a_folder_is_a_clear_error(self):
+        err = StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_readout", "/no/such/file.txt", self.tmp, stderr=err)
+        self.assertIn("/no/such/file.txt:1: cannot read the file", err.getvalue())
+        self.assertIn(f"{self.tmp}:1: this is a folder", err.getvalue())
+
+    @pytest.fixture(autouse=True)
+    def _tmp(self, tmp_path):
+        self.tmp = str(tmp_path)
+
+
+class LoadDemoTests(TestCase):
+    def test_loads_published_demo_content_once(self):
+        out, _ = run("load_demo")
+        self.assertIn("Demo content loaded", out)
+        count = Meeting.objects.count()
+        self.assertGreaterEqual(count, 10)
+        self.assertEqual(Meeting.objects.published().count(), count)
+        self.assertTrue(Meeting.objects.filter(tags__isnull=False).exists())
+        out, _ = run("load_demo")
+        self.assertIn("not loaded", out)
+        self.assertEqual(Meeting.objects.count(), count)
+
+    def test_every_demo_relations_page_and_meeting_page_renders(self):
+        run("load_demo")
+        for page in RelationsPage.objects.all():
+            self.assertEqual(self.client.get(page.get_absolute_url()).status_code, 200)
+        for meeting in Meeting.objects.all():
+            self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 200)
+
+
+class EnsureAdminTests(TestCase):
+    def test_creates_one_admin_and_prints_the_login_each_time(self):
+        out, _ = run("ensure_admin")
+        self.assertIn("user: admin  password: ", out)
+        again, _ = run("ensure_admin")
+        self.assertEqual(again, out)
+        self.assertEqual(get_user_model().objects.filter(is_superuser=True).count(), 1)
+
+    @pytest.fixture(autouse=True)
+    def _password_file_in_tmp(self, tmp_path, monkeypatch):
+        from meetings.management.commands import ensure_admin
+
+        monkeypatch.setattr(ensure_admin, "PASSWORD_FILE", tmp_path / ".admin-password")
