@@ -21,13 +21,13 @@ install: $(INSTALLED)
 
 # A local secret key, made once, so `make run` serves with DEBUG off like production.
 .secret-key:
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
 
 run: $(INSTALLED) .secret-key
-	DJANGO_SECRET_KEY="$$(cat .secret-key)" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
+	@DJANGO_SECRET_KEY="$$(cat .secret-key)" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
 	  sh -ec '\
-	    $(BIN)/python manage.py migrate --noinput; \
+	    $(BIN)/python manage.py migrate --noinput -v 0; \
 	    $(BIN)/python manage.py collectstatic --noinput -v0; \
 	    $(BIN)/python manage.py load_demo; \
 	    $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/; \
@@ -37,7 +37,7 @@ run: $(INSTALLED) .secret-key
 
 # Django's development server, with DEBUG on and reloading.
 dev: $(INSTALLED)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -11,6 +11,13 @@ from relations.models import Region, RelationsPage
 
 _numbers = itertools.count(1)
 
+# The smallest valid image: a 1×1 GIF.
+
+GIF_1PX = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
 
 def region(name=None, **fields):
     number = next(_numbers)

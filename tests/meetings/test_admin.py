@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession
 from tests import factories
-from tests.meetings.test_models import GIF_1PX
 
 INLINES = ("participants", "photo_sessions", "agenda_items")
 
@@ -204,7 +203,7 @@ class MeetingEditingTests(TestCase):
         self.assertFalse(PhotoSession.objects.exists())
 
     def test_a_real_image_with_alt_text_is_stored(self):
-        gif = SimpleUploadedFile("photo.gif", GIF_1PX, content_type="image/gif")
+        gif = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
         data = meeting_form(
             self.page,
             photos=[
@@ -215,7 +214,7 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(PhotoSession.objects.get().width, 1)
 
     def test_an_image_without_alt_text_is_refused(self):
-        gif = SimpleUploadedFile("photo.gif", GIF_1PX, content_type="image/gif")
+        gif = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
         data = meeting_form(
             self.page,
             photos=[{"caption": "Handshake", "alt_text": "", "image": gif, "position": ""}],

@@ -117,7 +117,7 @@ class DurationTextTests(TestCase):
 class PhotoSessionTests(TestCase):
     def test_a_photo_with_an_image_needs_alt_text(self):
         meeting = factories.meeting()
-        image = SimpleUploadedFile("photo.gif", GIF_1PX, content_type="image/gif")
+        image = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
         photo = PhotoSession(meeting=meeting, caption="Handshake", image=image)
         with self.assertRaises(ValidationError) as raised:
             photo.full_clean()
@@ -126,9 +126,3 @@ class PhotoSessionTests(TestCase):
     def test_a_caption_without_an_image_is_a_valid_photo_session(self):
         meeting = factories.meeting()
         PhotoSession(meeting=meeting, caption="Photo session before the meeting").full_clean()
-
-
-GIF_1PX = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)

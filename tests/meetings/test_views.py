@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from meetings.models import PhotoSession
 from tests import factories
-from tests.meetings.test_models import GIF_1PX
 
 
 class MeetingPageTests(TestCase):
@@ -73,7 +72,7 @@ class MeetingPageTests(TestCase):
             meeting=meeting,
             caption="Handshake",
             alt_text="Two ministers shake hands",
-            image=SimpleUploadedFile("handshake.gif", GIF_1PX),
+            image=SimpleUploadedFile("handshake.gif", factories.GIF_1PX),
         )
         response = self.client.get(meeting.get_absolute_url())
         self.assertContains(response, 'alt="Two ministers shake hands"')
