@@ -98,15 +98,22 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):
-    """Rows keep the order they are shown in; rows with no position go last, in order."""
+    """Rows in the order of their positions; rows left without one go last, as shown.
+
+    Two rows typed with the same position are refused by the formset's unique check.
+
+    Positions are unique per meeting in the database, so saving first moves the rows that
+    change place (or go) out of the way; otherwise swapping two rows would collide.
+    """
 
     def clean(self):
         super().clean()
         rows = [
             form
             for form in self.forms
-            if form.has_changed() or form.instance.pk
-            if not self._should_delete_form(form) and not form.errors
+            if (form.has_changed() or form.instance.pk)
+            and not self._should_delete_form(form)
+            and not form.errors
         ]
         highest = max((form.cleaned_data.get("position") or 0 for form in rows), default=0)
         for form in rows:
@@ -116,18 +123,21 @@ class OrderedInlineFormSet(BaseInlineFormSet):
                 form.instance.position = highest
         self.ordered_rows = sorted(rows, key=lambda form: form.cleaned_data["position"])
 
+    def save(self, commit=True):
+        if commit:
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and (self._should_delete_form(form) or "position" in form.changed_data)
+            ]
+            self.model.objects.filter(pk__in=moving).make_room()
+        return super().save(commit)
+
 
 class AgendaItemFormSet(OrderedInlineFormSet):
     def clean(self):
         super().clean()
-        seen = {}
-        for form in self.ordered_rows:
-            position = form.cleaned_data["position"]
-            if position in seen:
-                form.add_error(
-                    "position", f"Two items have position {position}; give each its own number."
-                )
-            seen[position] = form
         first = self.ordered_rows[0] if self.ordered_rows else None
         if first is not None and first.cleaned_data.get("is_sub_item"):
             first.add_error(

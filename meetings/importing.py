@@ -503,6 +503,7 @@ def _meeting_type(slug):
 def _replace_rows(existing, wanted, model, meeting):
     """Update rows in order, keeping their ids (and so their tags); add or drop the rest."""
     rows = list(existing)
+    existing.make_room()
     for row, values in zip(rows, wanted, strict=False):
         for name, value in values.items():
             setattr(row, name, value)
@@ -514,12 +515,23 @@ def _replace_rows(existing, wanted, model, meeting):
 
 
 def _save_photo_sessions(meeting, captions):
-    """Match photo sessions by caption, so uploaded images survive a re-import."""
-    existing = {session.caption: session for session in meeting.photo_sessions.all()}
-    keep = []
+    """Match photo sessions by caption, so uploaded images survive a re-import.
+
+    Sessions whose caption is gone are dropped, unless an image was uploaded to them:
+    those stay, after the imported ones.
+    """
+    sessions = meeting.photo_sessions.all()
+    existing = {session.caption: session for session in sessions}
+    sessions.make_room()
+    position = 0
     for position, caption in enumerate(captions, start=1):
         session = existing.pop(caption, None) or PhotoSession(meeting=meeting, caption=caption)
         session.position = position
         session.save()
-        keep.append(session.pk)
-    meeting.photo_sessions.exclude(pk__in=keep).filter(image="").delete()
+    for session in existing.values():
+        if session.image:
+            position += 1
+            session.position = position
+            session.save(update_fields=["position"])
+        else:
+            session.delete()

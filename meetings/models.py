@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -203,7 +203,10 @@ class Meeting(models.Model):
         tags = {tag.pk: tag for tag in self.tags.all()}
         for item in self.agenda_items.all():
             tags.update((tag.pk, tag) for tag in item.tags.all())
-        return sorted(tags.values(), key=lambda tag: tag.name.casefold())
+        # A tag whose name has no letters or digits gets no slug, and so no topic page.
+        return sorted(
+            (tag for tag in tags.values() if tag.slug), key=lambda tag: tag.name.casefold()
+        )
 
     def overview(self):
         """The agenda as the page numbers it: [(item, [sub_item, …]), …]."""
@@ -235,6 +238,14 @@ def numbered_overview(agenda_items):
     return overview
 
 
+class OrderedRowQuerySet(models.QuerySet):
+    """Child rows of a meeting, ordered by a position that is unique per meeting."""
+
+    def make_room(self):
+        """Move these rows past every position in use, so they can be renumbered freely."""
+        return self.update(position=F("position") + 1_000_000)
+
+
 def public_tags():
     """The tags carried by published meetings or by their agenda items."""
     published = Meeting.objects.published()
@@ -250,7 +261,9 @@ def public_tags():
             meeting__in=published
         ).values("pk"),
     )
-    return Tag.objects.filter(Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk")))
+    return Tag.objects.filter(
+        Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk"))
+    ).exclude(slug="")
 
 
 class Participant(models.Model):
@@ -268,8 +281,15 @@ class Participant(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
+    objects = OrderedRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="participant_position_unique_per_meeting"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.title}" if self.title else self.name
@@ -313,9 +333,16 @@ class PhotoSession(models.Model):
     credit = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    objects = OrderedRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "photo session"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="photo_session_position_unique_per_meeting"
+            )
+        ]
 
     def __str__(self):
         return self.caption
@@ -345,10 +372,16 @@ class AgendaItem(models.Model):
     text = models.TextField()
     tags = TaggableManager(blank=True, help_text="Topics of this item, separated by commas.")
 
+    objects = OrderedRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "agenda item"
-        indexes = [models.Index(fields=["meeting", "position"], name="agenda_item_order_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_position_unique_per_meeting"
+            )
+        ]
 
     def __str__(self):
         return self.text[:80]

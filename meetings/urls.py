@@ -20,7 +20,7 @@ urlpatterns = [
         name="detail",
     ),
     path("topics/", views.TopicIndexView.as_view(), name="topics"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
-    path("topics/<slug:slug>/feed/rss/", feeds.TopicRssFeed(), name="topic-feed-rss"),
-    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
+    path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path("topics/<str:slug>/feed/rss/", feeds.TopicRssFeed(), name="topic-feed-rss"),
+    path("topics/<str:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
 ]

@@ -73,9 +73,11 @@ def agenda(meeting, *entries):
 def full_meeting(page=None, *, items=4, photos=2, tags=("North Korea", "G7"), **fields):
     """A meeting with participants, photo sessions, items, sub-items and tags on both."""
     created = meeting(page, tags=tags, **fields)
-    Participant.objects.create(meeting=created, name="Mr. TANAKA Kenji", title="Minister")
     Participant.objects.create(
-        meeting=created, side=Participant.Side.COUNTERPART, name="Ms. Clara Whitfield"
+        meeting=created, name="Mr. TANAKA Kenji", title="Minister", position=1
+    )
+    Participant.objects.create(
+        meeting=created, side=Participant.Side.COUNTERPART, name="Ms. Clara Whitfield", position=2
     )
     for position in range(1, photos + 1):
         PhotoSession.objects.create(meeting=created, caption=f"Photo {position}", position=position)

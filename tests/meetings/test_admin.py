@@ -232,6 +232,57 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(meeting.state, Meeting.State.DRAFT)
 
 
+class ReorderingTests(TestCase):
+    """Positions are unique per meeting in the database; editors still move rows freely."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.meeting = factories.meeting()
+        cls.items = factories.agenda(cls.meeting, "First.", "Second.", "Third.")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def change(self, positions, delete=()):
+        data = meeting_form(
+            self.meeting.relations_page,
+            title=self.meeting.title,
+            slug=self.meeting.slug,
+            date=self.meeting.date.isoformat(),
+        )
+        data |= {"agenda_items-TOTAL_FORMS": "3", "agenda_items-INITIAL_FORMS": "3"}
+        for index, (item, position) in enumerate(zip(self.items, positions, strict=True)):
+            data |= {
+                f"agenda_items-{index}-id": item.pk,
+                f"agenda_items-{index}-meeting": self.meeting.pk,
+                f"agenda_items-{index}-text": item.text,
+                f"agenda_items-{index}-tags": "",
+                f"agenda_items-{index}-position": position,
+            }
+            if item in delete:
+                data[f"agenda_items-{index}-DELETE"] = "on"
+        url = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
+        return self.client.post(url, data)
+
+    def texts(self):
+        return [item.text for item in self.meeting.agenda_items.all()]
+
+    def test_swapping_two_rows(self):
+        self.assertEqual(self.change([2, 1, 3]).status_code, 302)
+        self.assertEqual(self.texts(), ["Second.", "First.", "Third."])
+
+    def test_moving_a_row_into_the_place_of_a_deleted_one(self):
+        self.assertEqual(self.change([1, 3, 2], delete=[self.items[1]]).status_code, 302)
+        self.assertEqual(self.texts(), ["First.", "Third."])
+
+    def test_two_rows_at_one_position_are_refused(self):
+        response = self.change([1, 1, 2])
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Please correct the duplicate data for position.")
+        self.assertEqual(self.texts(), ["First.", "Second.", "Third."])
+
+
 class RelationsAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):

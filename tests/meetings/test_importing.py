@@ -1,6 +1,7 @@
 from datetime import date, time, timedelta
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, TestCase
 
 from meetings.importing import ReadoutError, decode, parse_readout, save_readout
@@ -219,6 +220,26 @@ class SaveReadoutTests(TestCase):
         self.assertIn("defence", second.meeting.agenda_items.all()[1].text)
         self.assertEqual(
             [t.name for t in second.meeting.agenda_items.first().tags.all()], ["Tokyo"]
+        )
+
+    def test_reimport_reorders_photos_and_keeps_uploaded_images(self):
+        text = fixture_text("summit-meeting.txt")
+        meeting = save_readout(parse_readout(text)).meeting
+        arrival = meeting.photo_sessions.get(caption="Arrival ceremony")
+        arrival.image = SimpleUploadedFile("arrival.gif", factories.GIF_1PX)
+        arrival.alt_text = "Guard of honour"
+        arrival.save()
+        reordered = text.replace(
+            "Arrival ceremony\nJoint press announcement\n", "Joint press announcement\n"
+        )
+        save_readout(parse_readout(reordered))
+        self.assertEqual(
+            list(meeting.photo_sessions.values_list("caption", "position")),
+            [
+                ("Joint press announcement", 1),
+                ("Japan-Syldavia Summit Meeting", 2),
+                ("Arrival ceremony", 3),
+            ],
         )
 
     def test_publish_makes_it_public_and_a_later_import_keeps_it_public(self):

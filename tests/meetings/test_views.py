@@ -205,6 +205,18 @@ class TopicTests(TestCase):
             response, f'href="{reverse("meetings:topic-feed-atom", args=["space"])}"'
         )
 
+    def test_topics_in_any_script_have_pages(self):
+        meeting = factories.meeting(self.page, tags=["日米関係"])
+        response = self.client.get(meeting.get_absolute_url())
+        url = reverse("meetings:topic", args=["日米関係"])
+        self.assertContains(response, f'href="{url}"')
+        self.assertContains(self.client.get(url), "<h1>日米関係</h1>", html=True)
+
+    def test_a_tag_with_no_letters_gets_no_link_and_breaks_nothing(self):
+        meeting = factories.meeting(self.page, tags=["!!!"])
+        self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 200)
+        self.assertEqual(self.client.get(reverse("meetings:topics")).status_code, 200)
+
     def test_meeting_page_lists_item_topics_too(self):
         response = self.client.get(self.item_meeting.get_absolute_url())
         self.assertContains(response, f'href="{reverse("meetings:topic", args=["space"])}"')
