@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run dev test check bench install clean
+.PHONY: run dev test check bench install tools clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 install: $(INSTALLED)
+
+# The checkers the browser tests use: Nu HTML Checker and axe-core (npm), Chromium (Debian).
+tools:
+	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar axe-core
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
 
 # A local secret key, made once, so `make run` serves with DEBUG off like production.
 .secret-key:
@@ -60,4 +66,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles *.egg-info .pytest_cache
+	rm -rf $(VENV) .tools staticfiles *.egg-info .pytest_cache

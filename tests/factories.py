@@ -19,6 +19,12 @@ GIF_1PX = (
 )
 
 
+def uploaded_gif(name="photo.gif"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, GIF_1PX, content_type="image/gif")
+
+
 def region(name=None, **fields):
     number = next(_numbers)
     name = name or f"Region {number}"
