@@ -80,7 +80,7 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline]
     list_display = [
         "title",
-        "relations_page",
+        "counterpart",
         "meeting_type",
         "date",
         "state",
@@ -119,6 +119,10 @@ class MeetingAdmin(admin.ModelAdmin):
     class Media:
         js = ["admin/ordered_inlines.js"]
         css = {"all": ["admin/ordered_inlines.css"]}
+
+    @admin.display(description="Counterpart", ordering="relations_page__counterpart")
+    def counterpart(self, meeting):
+        return meeting.relations_page.counterpart
 
     @admin.display(description="Public page")
     def public_link(self, meeting):
