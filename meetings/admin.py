@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from . import workflow
+from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
 
@@ -75,7 +78,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     form = MeetingAdminForm
     inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline]
     list_display = [
@@ -144,7 +147,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingType)
-class MeetingTypeAdmin(admin.ModelAdmin):
+class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "meeting_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -156,3 +159,11 @@ class MeetingTypeAdmin(admin.ModelAdmin):
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):
         return meeting_type.meeting_count
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicTagAdmin(RetiresCachedPagesAdmin, TagAdmin):
+    """taggit's tag admin; renaming or deleting a tag changes public topic pages."""

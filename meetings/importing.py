@@ -24,7 +24,7 @@ from django.db import transaction
 
 from relations.models import Region, RelationsPage
 
-from . import workflow
+from . import caching, workflow
 from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
 
 
@@ -472,6 +472,7 @@ def save_readout(parsed, *, publish=False, region=None):
         )
         if publish:
             workflow.publish(meeting)
+        caching.content_changed()
     return ImportResult(meeting, created, page_created)
 
 

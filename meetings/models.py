@@ -385,3 +385,22 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class PublicContentVersion(models.Model):
+    """One row that changes whenever what the public sees may have changed.
+
+    Cached public pages are keyed by its version, so bumping it retires them all at once, in
+    every process. `next_change_at` is the earliest scheduled publication still to come: the
+    public view changes then with no one acting, so the version is bumped when it passes.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+    next_change_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "public content version"
+
+    def __str__(self):
+        return f"version {self.version}"

@@ -2,6 +2,8 @@
 
 import re
 
+from .caching import content_changed
+
 
 def topics_in(text, topics):
     """Names of the topics whose name or one of whose keywords appears in the text."""
@@ -24,3 +26,4 @@ def tag_meeting(meeting, topics):
             meeting_topics.update(item_topics)
     if meeting_topics:
         meeting.tags.add(*sorted(meeting_topics))
+    content_changed()

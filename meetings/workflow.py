@@ -6,6 +6,7 @@ publication state goes through a function here, never through `save()` or a sign
 
 from django.utils import timezone
 
+from .caching import content_changed
 from .models import Meeting
 
 
@@ -14,6 +15,7 @@ def publish(meeting, at=None):
     meeting.state = Meeting.State.PUBLISHED
     meeting.published_at = at or meeting.published_at or timezone.now()
     meeting.save(update_fields=["state", "published_at", "updated_at"])
+    content_changed()
     return meeting
 
 
@@ -21,4 +23,5 @@ def unpublish(meeting):
     """Take the meeting down to a draft; it keeps its first publication time."""
     meeting.state = Meeting.State.DRAFT
     meeting.save(update_fields=["state", "updated_at"])
+    content_changed()
     return meeting

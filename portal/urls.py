@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from meetings.caching import cached_public_page
 from meetings.sitemaps import MeetingSitemap, RelationsPageSitemap
 
 admin.site.site_header = f"{settings.PORTAL_SITE_NAME}: editors"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path(
         "sitemap.xml",
-        sitemap,
+        cached_public_page(sitemap),
         {"sitemaps": {"relations": RelationsPageSitemap, "meetings": MeetingSitemap}},
         name="sitemap",
     ),

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from meetings.caching import RetiresCachedPagesAdmin
+
 from .models import Region, RelationsPage
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "page_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +22,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RelationsPage)
-class RelationsPageAdmin(admin.ModelAdmin):
+class RelationsPageAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     list_display = ["title", "counterpart", "region", "meeting_count", "updated_at"]
     list_filter = ["region"]
     list_select_related = ["region"]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from meetings.caching import cached_public_page as cached
 from meetings.feeds import RelationsPageAtomFeed, RelationsPageRssFeed
 
 from . import views
@@ -7,8 +8,8 @@ from . import views
 app_name = "relations"
 
 urlpatterns = [
-    path("", views.RelationsIndexView.as_view(), name="index"),
-    path("<slug:slug>/", views.RelationsPageDetailView.as_view(), name="detail"),
-    path("<slug:slug>/feed/rss/", RelationsPageRssFeed(), name="feed-rss"),
-    path("<slug:slug>/feed/atom/", RelationsPageAtomFeed(), name="feed-atom"),
+    path("", cached(views.RelationsIndexView.as_view()), name="index"),
+    path("<slug:slug>/", cached(views.RelationsPageDetailView.as_view()), name="detail"),
+    path("<slug:slug>/feed/rss/", cached(RelationsPageRssFeed()), name="feed-rss"),
+    path("<slug:slug>/feed/atom/", cached(RelationsPageAtomFeed()), name="feed-atom"),
 ]

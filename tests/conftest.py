@@ -1,7 +1,18 @@
 import pytest
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploads in tests go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests see every page rendered afresh, except the tests of the page cache itself.
+
+    Factories write rows directly, without telling the cache that content changed."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    yield
+    caches["pages"].clear()

@@ -1,0 +1,97 @@
+"""Caching whole public pages and feeds, and retiring them when content changes.
+
+A cached page is stored under the current public content version (one database row, read
+once per request). Whatever changes what the public sees calls `content_changed()`: the
+workflow, the importer, the admin. A scheduled publication retires the cache by itself at
+its time, because the version row knows when the next one is due. Pages are also given an
+ETag built from the version, so browsers and proxies can revalidate with a 304.
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from .models import Meeting, PublicContentVersion
+
+CACHE_ALIAS = "pages"
+
+
+def content_changed():
+    """Retire every cached public page, once the current transaction commits."""
+    transaction.on_commit(_bump_version)
+
+
+def _bump_version():
+    next_change_at = Meeting.objects.filter(
+        state=Meeting.State.PUBLISHED, published_at__gt=timezone.now()
+    ).aggregate(next=Min("published_at"))["next"]
+    updated = PublicContentVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now(), next_change_at=next_change_at
+    )
+    if not updated:
+        PublicContentVersion.objects.get_or_create(
+            pk=1, defaults={"next_change_at": next_change_at}
+        )
+
+
+def current_version():
+    """The version cached pages are valid for, bumping it if a scheduled change is due."""
+    state = PublicContentVersion.objects.filter(pk=1).first()
+    if state is None or (state.next_change_at and state.next_change_at <= timezone.now()):
+        _bump_version()
+        state = PublicContentVersion.objects.get(pk=1)
+    return state.version
+
+
+def cached_public_page(view):
+    """Serve GET requests for the view from the page cache, keyed by the content version."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PORTAL_PAGE_CACHE_SECONDS
+        if request.method not in ("GET", "HEAD") or seconds <= 0:
+            return view(request, *args, **kwargs)
+        version = current_version()
+        etag = f'"v{version}"'
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        cache = caches[CACHE_ALIAS]
+        key = f"page:{version}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming:
+                response.headers.setdefault("ETag", etag)
+                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                cache.set(key, response, seconds)
+        return response
+
+    return wrapper
+
+
+class RetiresCachedPagesAdmin:
+    """ModelAdmin mixin: every change made in the admin retires the cached public pages."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()

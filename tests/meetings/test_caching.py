@@ -1,0 +1,101 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import workflow
+from meetings.caching import content_changed
+from tests import factories
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.meeting = factories.full_meeting(cls.page, title="First readout")
+
+    @pytest.fixture(autouse=True)
+    def _page_cache_on(self, settings):
+        settings.PORTAL_PAGE_CACHE_SECONDS = 600
+        caches["pages"].clear()
+
+    def test_a_cached_page_costs_one_query(self):
+        url = self.meeting.get_absolute_url()
+        first = self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            second = self.client.get(url)
+        self.assertEqual(len(queries), 1)
+        self.assertEqual(second.content, first.content)
+
+    def test_publishing_retires_cached_lists_and_feeds(self):
+        urls = [
+            reverse("meetings:home"),
+            self.page.get_absolute_url(),
+            reverse("meetings:feed-atom"),
+            reverse("relations:feed-rss", args=["canada"]),
+        ]
+        for url in urls:
+            self.assertNotContains(self.client.get(url), "Second readout")
+        draft = factories.meeting(self.page, title="Second readout", published=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.publish(draft)
+        for url in urls:
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "Second readout")
+
+    def test_withdrawing_retires_the_cached_meeting_page(self):
+        url = self.meeting.get_absolute_url()
+        self.assertEqual(self.client.get(url).status_code, 200)
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.unpublish(self.meeting)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_scheduled_meeting_appears_at_its_time_with_no_one_acting(self):
+        publish_at = timezone.now() + timedelta(hours=2)
+        scheduled = factories.meeting(self.page, title="Scheduled readout", published=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.publish(scheduled, at=publish_at)
+        home = reverse("meetings:home")
+        self.assertNotContains(self.client.get(home), "Scheduled readout")
+        later = publish_at + timedelta(seconds=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertContains(self.client.get(home), "Scheduled readout")
+            self.assertEqual(self.client.get(scheduled.get_absolute_url()).status_code, 200)
+
+    def test_browsers_revalidate_with_the_etag(self):
+        url = self.page.get_absolute_url()
+        etag = self.client.get(url).headers["ETag"]
+        self.assertEqual(self.client.get(url, headers={"If-None-Match": etag}).status_code, 304)
+        with self.captureOnCommitCallbacks(execute=True):
+            content_changed()
+        self.assertEqual(self.client.get(url, headers={"If-None-Match": etag}).status_code, 200)
+
+    def test_an_admin_edit_retires_cached_pages(self):
+        url = self.page.get_absolute_url()
+        self.client.get(url)
+        self.client.force_login(factories.staff_user())
+        change = reverse("admin:relations_relationspage_change", args=[self.page.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                change,
+                {
+                    "title": self.page.title,
+                    "counterpart": "Canada",
+                    "slug": "canada",
+                    "introduction": "A brand new introduction.",
+                },
+            )
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        self.assertContains(self.client.get(url), "A brand new introduction.")
+
+    def test_not_found_pages_are_not_cached(self):
+        self.assertEqual(self.client.get("/relations/atlantis/").status_code, 404)
+        factories.relations_page("Atlantis", slug="atlantis")
+        self.assertEqual(self.client.get("/relations/atlantis/").status_code, 200)
