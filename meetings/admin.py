@@ -154,7 +154,9 @@ class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+        queryset = super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+        # Meta.ordering does not apply to aggregating queries.
+        return queryset.order_by(*MeetingType._meta.ordering)
 
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):

@@ -14,7 +14,9 @@ class RegionAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(page_count=Count("relations_pages"))
+        queryset = super().get_queryset(request).annotate(page_count=Count("relations_pages"))
+        # Meta.ordering does not apply to aggregating queries; autocomplete pages need one.
+        return queryset.order_by(*Region._meta.ordering)
 
     @admin.display(description="Relations pages", ordering="page_count")
     def page_count(self, region):
@@ -35,7 +37,8 @@ class RelationsPageAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+        queryset = super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+        return queryset.order_by(*RelationsPage._meta.ordering)
 
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, page):

@@ -1,5 +1,6 @@
 """Small builders for test data: each returns a saved object with sensible defaults."""
 
+import importlib
 import itertools
 from datetime import date, timedelta
 
@@ -42,7 +43,10 @@ def relations_page(counterpart=None, region=None, **fields):
 
 
 def meeting_type(slug="foreign-ministers-meeting"):
-    return MeetingType.objects.get(slug=slug)
+    """A type the migrations create; made again after a transactional test flushed them."""
+    defaults = importlib.import_module("meetings.migrations.0002_default_meeting_types")
+    names = {slug: name for name, slug in defaults.DEFAULT_TYPES}
+    return MeetingType.objects.get_or_create(slug=slug, defaults={"name": names[slug]})[0]
 
 
 def meeting(page=None, *, published=True, published_at=None, tags=(), **fields):

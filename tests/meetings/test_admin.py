@@ -91,6 +91,21 @@ class AdminPagesLoadTests(TestCase):
                 response = self.client.get(url, query)
                 self.assertContains(response, self.meeting.title)
 
+    def test_autocomplete_finds_relations_pages_and_regions(self):
+        url = reverse("admin:autocomplete")
+        for model, field, term, expected in [
+            ("meeting", "relations_page", "Ind", "Japan-India Relations"),
+            ("relationspage", "region", "As", "Asia"),
+        ]:
+            with self.subTest(field=field):
+                app = "meetings" if model == "meeting" else "relations"
+                response = self.client.get(
+                    url,
+                    {"app_label": app, "model_name": model, "field_name": field, "term": term},
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual([r["text"] for r in response.json()["results"]], [expected])
+
     def test_meeting_list_shows_newest_first(self):
         older = factories.meeting(self.page, title="Much older", date=date(2001, 1, 1))
         response = self.client.get(reverse("admin:meetings_meeting_changelist"))

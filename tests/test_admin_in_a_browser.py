@@ -1,0 +1,80 @@
+"""An editor writes a meeting with nested agenda items in the admin, in Chromium, and
+publishes it; the public page and the feed show it. Skips like the other browser tests."""
+
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from meetings.models import Meeting
+from tests import factories
+from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_superuser("editor", "editor@example.org", "s3cret-pass")
+
+
+def test_an_editor_writes_reorders_and_publishes_a_meeting(editor, live_server, monkeypatch):
+    require(Path(CHROMIUM).exists(), "Chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page_ = factories.relations_page("Atlantis", title="Japan-Atlantis Relations")
+    factories.meeting_type("foreign-ministers-meeting")
+
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(live_server.url + reverse("admin:login"))
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", "s3cret-pass")
+        page.click("input[type=submit]")
+
+        page.goto(live_server.url + reverse("admin:meetings_meeting_add"))
+        page.click("#id_relations_page + .select2 .select2-selection")
+        page.fill(".select2-search__field", "Atlantis")
+        page.click(".select2-results__option:has-text('Japan-Atlantis Relations')")
+        page.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
+        page.select_option("#id_meeting_type", label="Foreign ministers’ meeting")
+        page.fill("#id_date", "2024-06-03")
+        page.fill("#id_duration", "45 minutes")
+        page.fill("#id_lead", "On June 3, the two ministers met.")
+        page.fill("#id_tags", "Space")
+
+        add_item = page.locator("#agenda_items-group .add-row a")
+        texts = ["Item about space.", "Item on regional issues.", "On North Korea."]
+        for index, text in enumerate(texts):
+            if index:
+                add_item.click()
+            page.fill(f"#id_agenda_items-{index}-text", text)
+        page.check("#id_agenda_items-2-is_sub_item")
+        page.fill("#id_agenda_items-2-tags", "North Korea")
+        numbers = page.locator("#agenda_items-group td.field-number")
+        assert numbers.all_inner_texts()[:3] == ["1.", "2.", "(1)"]
+
+        # Move the regional item above the space item: numbers and positions follow.
+        page.locator("#agenda_items-1 button.move-up").click()
+        assert page.input_value("#id_agenda_items-1-position") == "1"
+        assert page.input_value("#id_agenda_items-0-position") == "2"
+
+        page.select_option("#id_state", "published")
+        page.click("input[name=_save]")
+        message = page.wait_for_selector(".messagelist .success")
+        assert "was added successfully" in message.inner_text()
+        browser.close()
+
+    meeting = Meeting.objects.get()
+    assert meeting.is_public
+    assert [(item.text, [sub.text for sub in subs]) for item, subs in meeting.overview()] == [
+        ("Item on regional issues.", []),
+        ("Item about space.", ["On North Korea."]),
+    ]
+    public = live_server.url + meeting.get_absolute_url()
+    html = urlopen(public).read().decode()
+    assert "On North Korea." in html
+    assert f"Back to {page_.title}" in html
+    feed = urlopen(live_server.url + reverse("meetings:feed-atom")).read().decode()
+    assert "Japan-Atlantis Foreign Ministers’ Meeting" in feed
