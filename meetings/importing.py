@@ -84,7 +84,7 @@ _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _ITEM = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _SUB_ITEM = re.compile(r"^(?:[•·‧∙◦▪▫●○■□・\-–*]\s*)?\((\d{1,3})\)\s*(\S.*)$")
 _BACK_TO = re.compile(r"^Back to\s+(\S.*)$")
-_PHOTO_PREFIX = "(Photo) "
+_PHOTO = re.compile(r"^\(Photo\)\s*")
 
 
 def decode(data):
@@ -124,23 +124,14 @@ def parse_readout(text):
         )
         raise ReadoutError("the line holds control characters; is this a text readout?", bad_line)
 
-    position = 0
-
-    def next_line():
-        nonlocal position
-        if position >= len(content):
-            return None, None
-        position += 1
-        return content[position - 1]
-
-    title_line, page_title = next_line()
+    title_line, page_title = content[0]
     if _parse_date(page_title) is not None:
         raise ReadoutError(
             "the first line should be the relations page's title, but it is a date", title_line
         )
-    date_line, date_text = next_line()
-    if date_line is None:
+    if len(content) < 2:
         raise ReadoutError("no date: expected “Month D, YYYY” after the title", title_line)
+    date_line, date_text = content[1]
     meeting_date = _parse_date(date_text)
     if meeting_date is None:
         raise ReadoutError(
@@ -150,26 +141,27 @@ def parse_readout(text):
         raise ReadoutError(f"“{date_text}” is not a real date", date_line)
 
     warnings = []
-    headers = []
-    while position < len(content) and not content[position][1].startswith("On "):
-        headers.append(next_line())
-    if position >= len(content):
-        raise ReadoutError(
-            "no lead: expected a paragraph starting “On ” after the title", date_line
-        )
+    lead_start = _find_lead_start(lines, content, date_line)
+    headers = [(number, line) for number, line in content if date_line < number < lead_start]
     if not headers:
         raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
     title, captions = _read_headers(headers)
 
-    lead_paragraphs = _read_lead(numbered, content[position][0])
-    lead_end = lead_paragraphs[-1][1] if lead_paragraphs else content[position][0]
+    lead_paragraphs = _read_lead(numbered, lead_start)
+    lead_end = lead_paragraphs[-1][1]
     lead = "\n\n".join(text for text, _ in lead_paragraphs)
 
-    rest = [(n, line) for n, line in content if n > lead_end]
+    rest = [(number, line) for number, line in content if number > lead_end]
     back_to = None
-    if rest and (match := _BACK_TO.match(rest[-1][1])):
-        back_to = (rest[-1][0], match.group(1).strip())
-        rest = rest[:-1]
+    back_to_index = next(
+        (index for index in range(len(rest) - 1, -1, -1) if _BACK_TO.match(rest[index][1])), None
+    )
+    if back_to_index is not None:
+        number, line = rest[back_to_index]
+        back_to = (number, _BACK_TO.match(line).group(1).strip())
+        for number, _ in rest[back_to_index + 1 :]:
+            warnings.append(ReadoutWarning(number, "text after the “Back to …” line is ignored"))
+        rest = rest[:back_to_index]
     items = _read_overview(rest, warnings)
 
     if back_to is None:
@@ -200,9 +192,28 @@ def parse_readout(text):
     )
 
 
+def _find_lead_start(lines, content, date_line):
+    """The line the lead starts on: the first paragraph after the date that starts “On ”.
+
+    A header line may itself start with “On ”; a paragraph follows a blank line, so such a
+    line is preferred, and any “On ” line will do when a copy has lost its blank lines.
+    """
+    starts = [number for number, line in content if number > date_line and line.startswith("On ")]
+    if not starts:
+        raise ReadoutError(
+            "no lead: expected a paragraph starting “On ” after the title", date_line
+        )
+    after_blank = [number for number in starts if not lines[number - 2].strip()]
+    return (after_blank or starts)[0]
+
+
 def _parse_date(text):
     """A date; None when the text is not shaped like one; False when it is, but impossible."""
-    match = re.fullmatch(r"([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})", text)
+    match = re.fullmatch(
+        r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+        r"([A-Z][a-z]{2,8})\.? (\d{1,2}),\s*(\d{4})",
+        text,
+    )
     if not match:
         return None
     month_name, day, year = match.groups()
@@ -221,21 +232,17 @@ def _parse_date(text):
 
 
 def _read_headers(headers):
-    photo_lines = [(n, text) for n, text in headers if text.startswith(_PHOTO_PREFIX)]
+    photo_lines = [(number, text) for number, text in headers if _PHOTO.match(text)]
     if len(photo_lines) > 1:
         raise ReadoutError(
             "more than one “(Photo) ” line: only the main photo gives the title", photo_lines[1][0]
         )
+    captions = [_PHOTO.sub("", text).strip() for _, text in headers]
     if photo_lines:
-        title = photo_lines[0][1][len(_PHOTO_PREFIX) :].strip()
+        number, text = photo_lines[0]
+        title = _PHOTO.sub("", text).strip()
         if not title:
-            raise ReadoutError(
-                "the “(Photo) ” line has no caption to use as the title", photo_lines[0][0]
-            )
-        captions = [
-            text[len(_PHOTO_PREFIX) :].strip() if text.startswith(_PHOTO_PREFIX) else text
-            for _, text in headers
-        ]
+            raise ReadoutError("the “(Photo) ” line has no caption to use as the title", number)
         return title, captions
     if len(headers) > 1:
         raise ReadoutError(

@@ -122,6 +122,33 @@ class VariationTests(SimpleTestCase):
             [("home", "Mr. ITO Hiroshi"), ("counterpart", "Mr. Ivan Brost")],
         )
 
+    def test_what_a_copy_of_the_whole_page_brings_along_is_tolerated(self):
+        text = fixture_text("telephone-talk.txt")
+        copied = (
+            text.replace("January 9, 2025", "Thursday, January 9, 2025")
+            + "\nPage Top\nFooter links\n"
+        )
+        parsed = parse_readout(copied)
+        self.assertEqual(parsed.date, date(2025, 1, 9))
+        self.assertEqual(parsed.agenda_items, parse_readout(text).agenda_items)
+        self.assertEqual(
+            [w.message for w in parsed.warnings],
+            ["text after the “Back to …” line is ignored"] * 2,
+        )
+
+    def test_a_title_starting_with_on_is_not_taken_for_the_lead(self):
+        text = fixture_text("telephone-talk.txt").replace(
+            "Japan-Borduria Foreign Ministers’ Telephone Talk",
+            "On the Occasion of the Japan-Borduria Foreign Ministers’ Telephone Talk",
+        )
+        parsed = parse_readout(text)
+        self.assertTrue(parsed.title.startswith("On the Occasion"))
+        self.assertTrue(parsed.lead.startswith("On January 9"))
+
+    def test_a_photo_line_without_a_space_after_the_prefix(self):
+        text = fixture_text("summit-meeting.txt").replace("(Photo) Japan", "(Photo)Japan")
+        self.assertEqual(parse_readout(text).title, "Japan-Syldavia Summit Meeting")
+
     def test_a_back_to_line_naming_another_page_is_a_warning(self):
         text = fixture_text("telephone-talk.txt").replace(
             "Back to Japan-Borduria Relations", "Back to Japan-Syldavia Relations"
