@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from meetings.caching import cached_public_page
@@ -15,6 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("relations/", include("relations.urls")),
     path("", include("meetings.urls")),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path(
         "sitemap.xml",
         cached_public_page(sitemap),

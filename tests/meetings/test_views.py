@@ -231,3 +231,11 @@ class SitemapTests(TestCase):
         self.assertContains(response, public.get_absolute_url())
         self.assertContains(response, page.get_absolute_url())
         self.assertNotContains(response, draft.get_absolute_url())
+
+
+class RobotsTests(TestCase):
+    def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(self):
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response["Content-Type"], "text/plain")
+        self.assertContains(response, "Disallow: /admin/")
+        self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
