@@ -19,6 +19,12 @@ class MeetingType(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     position = models.PositiveIntegerField(default=0, help_text="Order in lists and menus.")
+    title_phrases = models.TextField(
+        blank=True,
+        help_text="How the importer recognises this type in a meeting's title: one rule per "
+        "line, phrases joined by “+” must all appear, e.g. “summit + telephone”. The type "
+        "with the longest matching rule wins.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -404,3 +410,46 @@ class PublicContentVersion(models.Model):
 
     def __str__(self):
         return f"version {self.version}"
+
+
+class Topic(models.Model):
+    """A tag that editors keep in the topics vocabulary, with the words that mean it.
+
+    The importer tags agenda items and meetings with the topics named in their text, by
+    name or synonym, always under the topic's one canonical tag.
+    """
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="topic")
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Other words for this topic, one per line or separated by commas, "
+        "e.g. “DPRK” for North Korea. Matched regardless of case.",
+    )
+
+    class Meta:
+        ordering = ["tag__name"]
+
+    def __str__(self):
+        return self.tag.name
+
+    @property
+    def name(self):
+        return self.tag.name
+
+    def phrases(self):
+        from .importing.vocabulary import parse_synonyms
+
+        return [self.tag.name, *parse_synonyms(self.synonyms)]
+
+
+class TopicRedirect(models.Model):
+    """An address a topic had before it was renamed or merged: it now redirects."""
+
+    old_slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects_from")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"

@@ -21,7 +21,19 @@ urlpatterns = [
         name="detail",
     ),
     path("topics/", cached(views.TopicIndexView.as_view()), name="topics"),
-    path("topics/<str:slug>/", cached(views.TopicDetailView.as_view()), name="topic"),
-    path("topics/<str:slug>/feed/rss/", cached(feeds.TopicRssFeed()), name="topic-feed-rss"),
-    path("topics/<str:slug>/feed/atom/", cached(feeds.TopicAtomFeed()), name="topic-feed-atom"),
+    path(
+        "topics/<str:slug>/",
+        views.follows_topic_redirects("meetings:topic")(cached(views.TopicDetailView.as_view())),
+        name="topic",
+    ),
+    path(
+        "topics/<str:slug>/feed/rss/",
+        views.follows_topic_redirects("meetings:topic-feed-rss")(cached(feeds.TopicRssFeed())),
+        name="topic-feed-rss",
+    ),
+    path(
+        "topics/<str:slug>/feed/atom/",
+        views.follows_topic_redirects("meetings:topic-feed-atom")(cached(feeds.TopicAtomFeed())),
+        name="topic-feed-atom",
+    ),
 ]

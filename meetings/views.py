@@ -1,10 +1,13 @@
+import functools
+
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from relations.models import Region, RelationsPage
 
+from . import topics
 from .models import AgendaItem, Meeting, public_tags
 
 
@@ -90,3 +93,22 @@ class TopicDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+def follows_topic_redirects(url_name):
+    """A topic view that sends the address of a renamed or merged topic to its new one."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, slug, **kwargs):
+            try:
+                return view(request, slug=slug, **kwargs)
+            except Http404:
+                target = topics.redirect_for(slug)
+                if target is None:
+                    raise
+                return redirect(url_name, slug=target.slug, permanent=True)
+
+        return wrapper
+
+    return decorator

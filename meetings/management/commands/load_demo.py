@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from meetings.importing import decode, parse_readout, save_readout
+from meetings import topics
+from meetings.importing import Vocabulary, decode, parse_readout, save_readout
 from meetings.models import Meeting
-from meetings.topics import tag_meeting
 from relations.models import Region, RelationsPage
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -14,7 +14,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo regions, relations pages and published readouts shipped in "
+        "Load the demo regions, relations pages, topics and published readouts shipped in "
         "meetings/demo/. Does nothing when the database already has content."
     )
 
@@ -24,12 +24,12 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             pages = self.load_relations(json.loads((DEMO_DIR / "relations.json").read_text()))
-            topics = json.loads((DEMO_DIR / "topics.json").read_text())
+            for topic in json.loads((DEMO_DIR / "topics.json").read_text()):
+                topics.define_topic(topic["name"], "\n".join(topic["synonyms"]))
+            vocabulary = Vocabulary.from_database()
             readouts = sorted((DEMO_DIR / "readouts").glob("*.txt"))
             for path in readouts:
-                parsed = parse_readout(decode(path.read_bytes()))
-                meeting = save_readout(parsed, publish=True).meeting
-                tag_meeting(meeting, topics)
+                save_readout(parse_readout(decode(path.read_bytes()), vocabulary), publish=True)
         self.stdout.write(
             f"Demo content loaded: {pages} relations pages, {len(readouts)} published readouts."
         )

@@ -11,8 +11,8 @@ The shape (see README, "Readout text shape"):
     Back to <relations page title>
 
 `parse_readout()` reads text into a `ParsedReadout` or raises `ReadoutError` naming the
-line; `save_readout()` writes one parsed readout in a single transaction, updating the
-meeting it already made instead of duplicating it.
+line. Parsing touches no database: what depends on editors' lists (meeting types, topics)
+comes from the `Vocabulary` passed in.
 """
 
 import re
@@ -20,12 +20,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from meetings.models import Participant
 
-from relations.models import Region, RelationsPage
-
-from . import caching, workflow
-from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
+from .vocabulary import Vocabulary
 
 
 class ReadoutError(ValueError):
@@ -52,6 +49,7 @@ class ParsedItem:
     text: str
     is_sub_item: bool
     line: int
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,7 +71,18 @@ class ParsedReadout:
     meeting_type_slug: str = "other"
     participants: list[ParsedParticipant] = field(default_factory=list)
     agenda_items: list[ParsedItem] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
     warnings: list[ReadoutWarning] = field(default_factory=list)
+
+    def overview(self):
+        """[(item, [sub-item, …]), …] as the page numbers them."""
+        overview = []
+        for item in self.agenda_items:
+            if item.is_sub_item:
+                overview[-1][1].append(item)
+            else:
+                overview.append((item, []))
+        return overview
 
 
 # Reading text
@@ -111,8 +120,12 @@ def _clean_lines(text):
     return lines
 
 
-def parse_readout(text):
-    """Read one readout; raise ReadoutError with the line of the first thing wrong."""
+def parse_readout(text, vocabulary=None):
+    """Read one readout; raise ReadoutError with the line of the first thing wrong.
+
+    The vocabulary recognises the meeting's type and tags the items and the meeting with
+    the topics named in them; without one, the built-in types and no topics."""
+    vocabulary = vocabulary or Vocabulary.builtin()
     lines = _clean_lines(text)
     numbered = [(number, line) for number, line in enumerate(lines, start=1)]
     content = [(number, line.strip()) for number, line in numbered if line.strip()]
@@ -175,6 +188,12 @@ def parse_readout(text):
             )
         )
 
+    for item in items:
+        item.tags = vocabulary.topics_in(item.text)
+    meeting_tags = vocabulary.topics_in(f"{title}\n{lead}")
+    for item in items:
+        meeting_tags += [tag for tag in item.tags if tag not in meeting_tags]
+
     first_paragraph = lead_paragraphs[0][0] if lead_paragraphs else ""
     return ParsedReadout(
         relations_page_title=page_title,
@@ -185,9 +204,10 @@ def parse_readout(text):
         start_time=read_start_time(first_paragraph),
         duration=read_duration(first_paragraph),
         place=read_place(first_paragraph),
-        meeting_type_slug=meeting_type_for(title),
+        meeting_type_slug=vocabulary.meeting_type_for(title),
         participants=read_participants(first_paragraph),
         agenda_items=items,
+        tags=meeting_tags,
         warnings=warnings,
     )
 
@@ -405,141 +425,3 @@ def read_participants(text):
 def read_place(text):
     match = _PLACE.search(text)
     return match.group("place") if match else ""
-
-
-_TYPE_RULES = [
-    (("summit", "telephone"), "summit-telephone-talk"),
-    (("leaders", "telephone"), "summit-telephone-talk"),
-    (("foreign minister", "telephone"), "foreign-ministers-telephone-talk"),
-    (("summit",), "summit-meeting"),
-    (("leaders’ meeting",), "summit-meeting"),
-    (("foreign minister",), "foreign-ministers-meeting"),
-    (("courtesy call",), "courtesy-call"),
-    (("strategic dialogue",), "strategic-dialogue"),
-]
-
-
-def meeting_type_for(title):
-    lowered = title.lower().replace("'", "’")
-    for words, slug in _TYPE_RULES:
-        if all(word in lowered for word in words):
-            return slug
-    return "other"
-
-
-# Writing
-
-
-@dataclass
-class ImportResult:
-    meeting: Meeting
-    created: bool
-    relations_page_created: bool
-
-
-def save_readout(parsed, *, publish=False, region=None):
-    """Create or update the meeting a parsed readout describes, all or nothing."""
-    with transaction.atomic():
-        page, page_created = _relations_page_for(parsed.relations_page_title, region)
-        slug = Meeting(title=parsed.title).slug_from_title()
-        meeting = (
-            Meeting.objects.select_for_update()
-            .filter(relations_page=page, date=parsed.date, slug=slug)
-            .first()
-        )
-        created = meeting is None
-        if created:
-            meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
-        meeting.title = parsed.title
-        meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
-        meeting.start_time = parsed.start_time
-        meeting.duration = parsed.duration
-        meeting.place = parsed.place
-        meeting.lead = parsed.lead
-        meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
-        meeting.save()
-        _replace_rows(
-            meeting.participants.all(),
-            [
-                {"side": p.side, "name": p.name, "title": p.title, "position": index}
-                for index, p in enumerate(parsed.participants, start=1)
-            ],
-            Participant,
-            meeting,
-        )
-        _save_photo_sessions(meeting, parsed.photo_captions)
-        _replace_rows(
-            meeting.agenda_items.all(),
-            [
-                {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
-                for index, item in enumerate(parsed.agenda_items, start=1)
-            ],
-            AgendaItem,
-            meeting,
-        )
-        if publish:
-            workflow.publish(meeting)
-        caching.content_changed()
-    return ImportResult(meeting, created, page_created)
-
-
-def _relations_page_for(title, region):
-    try:
-        return RelationsPage.objects.get_by_title(title), False
-    except RelationsPage.DoesNotExist:
-        pass
-    page = RelationsPage.new_from_title(title)
-    base_slug, suffix = page.slug or "relations", 2
-    page.slug = base_slug
-    while RelationsPage.objects.filter(slug=page.slug).exists():
-        page.slug = f"{base_slug}-{suffix}"
-        suffix += 1
-    if region is not None and not isinstance(region, Region):
-        region = Region.objects.get(slug=region)
-    page.region = region
-    page.save()
-    return page, True
-
-
-def _meeting_type(slug):
-    found = MeetingType.objects.filter(slug=slug).first()
-    if found:
-        return found
-    return MeetingType.objects.get_or_create(slug="other", defaults={"name": "Other"})[0]
-
-
-def _replace_rows(existing, wanted, model, meeting):
-    """Update rows in order, keeping their ids (and so their tags); add or drop the rest."""
-    rows = list(existing)
-    existing.make_room()
-    for row, values in zip(rows, wanted, strict=False):
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.save()
-    for row in rows[len(wanted) :]:
-        row.delete()
-    for values in wanted[len(rows) :]:
-        model.objects.create(meeting=meeting, **values)
-
-
-def _save_photo_sessions(meeting, captions):
-    """Match photo sessions by caption, so uploaded images survive a re-import.
-
-    Sessions whose caption is gone are dropped, unless an image was uploaded to them:
-    those stay, after the imported ones.
-    """
-    sessions = meeting.photo_sessions.all()
-    existing = {session.caption: session for session in sessions}
-    sessions.make_room()
-    position = 0
-    for position, caption in enumerate(captions, start=1):
-        session = existing.pop(caption, None) or PhotoSession(meeting=meeting, caption=caption)
-        session.position = position
-        session.save()
-    for session in existing.values():
-        if session.image:
-            position += 1
-            session.position = position
-            session.save(update_fields=["position"])
-        else:
-            session.delete()

@@ -1,0 +1,130 @@
+"""Writing parsed readouts: one meeting per readout, all or nothing, never duplicated."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from meetings import caching, workflow
+from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
+from relations.models import Region, RelationsPage
+
+
+@dataclass
+class ImportResult:
+    meeting: Meeting
+    created: bool
+    relations_page_created: bool
+
+
+def save_readout(parsed, *, publish=False, region=None):
+    """Create or update the meeting a parsed readout describes, all or nothing."""
+    with transaction.atomic():
+        page, page_created = _relations_page_for(parsed.relations_page_title, region)
+        slug = Meeting(title=parsed.title).slug_from_title()
+        meeting = (
+            Meeting.objects.select_for_update()
+            .filter(relations_page=page, date=parsed.date, slug=slug)
+            .first()
+        )
+        created = meeting is None
+        if created:
+            meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
+        meeting.title = parsed.title
+        meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
+        meeting.start_time = parsed.start_time
+        meeting.duration = parsed.duration
+        meeting.place = parsed.place
+        meeting.lead = parsed.lead
+        meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
+        meeting.save()
+        _replace_rows(
+            meeting.participants.all(),
+            [
+                {"side": p.side, "name": p.name, "title": p.title, "position": index}
+                for index, p in enumerate(parsed.participants, start=1)
+            ],
+            Participant,
+            meeting,
+        )
+        _save_photo_sessions(meeting, parsed.photo_captions)
+        _replace_rows(
+            meeting.agenda_items.all(),
+            [
+                {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
+                for index, item in enumerate(parsed.agenda_items, start=1)
+            ],
+            AgendaItem,
+            meeting,
+        )
+        # Tags are added, never taken away: a re-import keeps the tags editors gave.
+        for item, parsed_item in zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True):
+            if parsed_item.tags:
+                item.tags.add(*parsed_item.tags)
+        if parsed.tags:
+            meeting.tags.add(*parsed.tags)
+        if publish:
+            workflow.publish(meeting)
+        caching.content_changed()
+    return ImportResult(meeting, created, page_created)
+
+
+def _relations_page_for(title, region):
+    try:
+        return RelationsPage.objects.get_by_title(title), False
+    except RelationsPage.DoesNotExist:
+        pass
+    page = RelationsPage.new_from_title(title)
+    base_slug, suffix = page.slug or "relations", 2
+    page.slug = base_slug
+    while RelationsPage.objects.filter(slug=page.slug).exists():
+        page.slug = f"{base_slug}-{suffix}"
+        suffix += 1
+    if region is not None and not isinstance(region, Region):
+        region = Region.objects.get(slug=region)
+    page.region = region
+    page.save()
+    return page, True
+
+
+def _meeting_type(slug):
+    found = MeetingType.objects.filter(slug=slug).first()
+    if found:
+        return found
+    return MeetingType.objects.get_or_create(slug="other", defaults={"name": "Other"})[0]
+
+
+def _replace_rows(existing, wanted, model, meeting):
+    """Update rows in order, keeping their ids (and so their tags); add or drop the rest."""
+    rows = list(existing)
+    existing.make_room()
+    for row, values in zip(rows, wanted, strict=False):
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    for row in rows[len(wanted) :]:
+        row.delete()
+    for values in wanted[len(rows) :]:
+        model.objects.create(meeting=meeting, **values)
+
+
+def _save_photo_sessions(meeting, captions):
+    """Match photo sessions by caption, so uploaded images survive a re-import.
+
+    Sessions whose caption is gone are dropped, unless an image was uploaded to them:
+    those stay, after the imported ones.
+    """
+    sessions = meeting.photo_sessions.all()
+    existing = {session.caption: session for session in sessions}
+    sessions.make_room()
+    position = 0
+    for position, caption in enumerate(captions, start=1):
+        session = existing.pop(caption, None) or PhotoSession(meeting=meeting, caption=caption)
+        session.position = position
+        session.save()
+    for session in existing.values():
+        if session.image:
+            position += 1
+            session.position = position
+            session.save(update_fields=["position"])
+        else:
+            session.delete()

@@ -1,0 +1,91 @@
+"""What the importer reads with the editors' own lists: meeting types and topics.
+
+A meeting type is recognised in a title by its title phrases (“summit + telephone”: every
+phrase of a rule must appear); a topic in any text by its name or one of its synonyms.
+Matching ignores case and the difference between straight and typographic apostrophes.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# The default types' rules, as the migrations give them; parsing without a database uses them.
+BUILTIN_TYPE_RULES = {
+    "summit-telephone-talk": "summit + telephone\nleaders + telephone\nprime minister + telephone",
+    "foreign-ministers-telephone-talk": "foreign minister + telephone",
+    "summit-meeting": "summit\nleaders’ meeting",
+    "foreign-ministers-meeting": "foreign minister",
+    "courtesy-call": "courtesy call",
+    "strategic-dialogue": "strategic dialogue",
+}
+
+
+def _fold(text):
+    return text.casefold().replace("'", "’").replace("`", "’")
+
+
+def parse_rules(text):
+    """“summit + telephone\\nleaders + telephone” → [("summit", "telephone"), …]."""
+    rules = []
+    for line in text.splitlines():
+        phrases = tuple(_fold(p.strip()) for p in line.split("+") if p.strip())
+        if phrases:
+            rules.append(phrases)
+    return rules
+
+
+def parse_synonyms(text):
+    """Synonyms as editors type them: one per line, or separated by commas."""
+    return [s.strip() for s in re.split(r"[\n,]", text) if s.strip()]
+
+
+@dataclass
+class Vocabulary:
+    # (type slug, [rule, …]) in the editors' order of types.
+    type_rules: list = field(default_factory=list)
+    # (canonical topic name, [phrase, …]).
+    topics: list = field(default_factory=list)
+
+    @classmethod
+    def builtin(cls):
+        return cls(type_rules=[(slug, parse_rules(r)) for slug, r in BUILTIN_TYPE_RULES.items()])
+
+    @classmethod
+    def from_database(cls):
+        from meetings.models import MeetingType, Topic
+
+        return cls(
+            type_rules=[
+                (meeting_type.slug, parse_rules(meeting_type.title_phrases))
+                for meeting_type in MeetingType.objects.all()
+            ],
+            topics=[(topic.name, topic.phrases()) for topic in Topic.objects.select_related("tag")],
+        )
+
+    def meeting_type_for(self, title):
+        """The slug of the type with the most specific rule the title meets; “other” if none."""
+        folded = _fold(title)
+        best, best_length = "other", 0
+        for slug, rules in self.type_rules:
+            for rule in rules:
+                if len(rule) > best_length and all(phrase in folded for phrase in rule):
+                    best, best_length = slug, len(rule)
+        return best
+
+    def topics_in(self, text):
+        """Canonical names of the topics named in the text, in the order of the vocabulary."""
+        folded = _fold(text)
+        found = []
+        for name, phrases in self.topics:
+            for phrase in phrases:
+                if re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", folded):
+                    found.append(name)
+                    break
+        return found
+
+    def canonical(self, name):
+        """The topic a tag name means (“dprk” → “North Korea”), or the name as given."""
+        folded = _fold(name.strip())
+        for topic, phrases in self.topics:
+            if any(_fold(phrase) == folded for phrase in phrases):
+                return topic
+        return name.strip()

@@ -1,0 +1,181 @@
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+from taggit.models import Tag
+
+from meetings import topics
+from meetings.importing import Vocabulary, parse_readout, save_readout
+from meetings.models import MeetingType, Topic
+from tests import factories
+from tests.meetings.test_importing import fixture_text
+
+VOCABULARY = Vocabulary(
+    topics=[
+        ("North Korea", ["North Korea", "DPRK", "North Korea’s"]),
+        ("Russia’s aggression against Ukraine", ["Russia’s aggression against Ukraine", "Ukraine"]),
+        ("Space", ["Space"]),
+        ("China", ["China"]),
+    ]
+)
+
+
+class VocabularyTests(SimpleTestCase):
+    def test_items_and_the_meeting_are_tagged_with_the_topics_named_in_them(self):
+        parsed = parse_readout(fixture_text("foreign-ministers-meeting.txt"), VOCABULARY)
+        self.assertEqual(parsed.agenda_items[0].tags, [])
+        self.assertEqual(parsed.agenda_items[3].tags, ["China"])
+        self.assertIn("North Korea", parsed.agenda_items[4].tags)
+        self.assertEqual(parsed.agenda_items[5].tags, ["Russia’s aggression against Ukraine"])
+        self.assertEqual(parsed.agenda_items[7].tags, ["Space"])
+        self.assertEqual(
+            parsed.tags, ["China", "North Korea", "Russia’s aggression against Ukraine", "Space"]
+        )
+
+    def test_synonyms_match_regardless_of_case_and_apostrophe(self):
+        self.assertEqual(VOCABULARY.topics_in("the dprk launched"), ["North Korea"])
+        self.assertEqual(VOCABULARY.topics_in("North Korea's missiles"), ["North Korea"])
+        self.assertEqual(VOCABULARY.topics_in("spacecraft"), [])
+
+    def test_canonical_names(self):
+        self.assertEqual(VOCABULARY.canonical("dprk"), "North Korea")
+        self.assertEqual(VOCABULARY.canonical("Tokyo"), "Tokyo")
+
+    def test_the_most_specific_type_rule_wins(self):
+        vocabulary = Vocabulary.builtin()
+        self.assertEqual(
+            vocabulary.meeting_type_for("Japan-France Summit Telephone Talk"),
+            "summit-telephone-talk",
+        )
+        self.assertEqual(
+            vocabulary.meeting_type_for("Japan-India Summit Meeting"), "summit-meeting"
+        )
+        self.assertEqual(
+            vocabulary.meeting_type_for("Japan-Canada Foreign Ministers' Telephone Talk"),
+            "foreign-ministers-telephone-talk",
+        )
+        self.assertEqual(vocabulary.meeting_type_for("Working Lunch"), "other")
+
+
+class EditorsListsTests(TestCase):
+    def test_a_type_editors_add_is_recognised_in_titles(self):
+        MeetingType.objects.create(
+            name="Working lunch", slug="working-lunch", title_phrases="working lunch"
+        )
+        vocabulary = Vocabulary.from_database()
+        self.assertEqual(vocabulary.meeting_type_for("Japan-Peru Working Lunch"), "working-lunch")
+
+    def test_topics_from_the_database_tag_an_import_under_one_canonical_tag(self):
+        Tag.objects.create(name="north korea")
+        topics.define_topic("North Korea", "DPRK, North Korea’s")
+        vocabulary = Vocabulary.from_database()
+        meeting = save_readout(
+            parse_readout(fixture_text("telephone-talk.txt"), vocabulary)
+        ).meeting
+        self.assertEqual([t.name for t in meeting.tags.all()], ["north korea"])
+        self.assertEqual(Tag.objects.filter(name__iexact="north korea").count(), 1)
+
+
+class RenameAndMergeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page()
+        cls.meeting = factories.meeting(cls.page, tags=["DPRK"])
+        cls.other = factories.meeting(cls.page, tags=["North Korea", "DPRK"])
+        cls.item = factories.agenda(cls.meeting, "On the DPRK.")[0]
+        cls.item.tags.add("DPRK")
+
+    def test_renaming_a_topic_redirects_its_old_address(self):
+        tag = Tag.objects.get(name="DPRK")
+        topics.rename_topic(tag, "Democratic People’s Republic of Korea")
+        response = self.client.get(reverse("meetings:topic", args=["dprk"]))
+        self.assertRedirects(
+            response,
+            reverse("meetings:topic", args=[tag.slug]),
+            status_code=301,
+        )
+        feed = self.client.get(reverse("meetings:topic-feed-atom", args=["dprk"]))
+        self.assertEqual(feed.status_code, 301)
+
+    def test_merging_moves_every_use_to_one_tag_and_redirects(self):
+        dprk, north_korea = Tag.objects.get(name="DPRK"), Tag.objects.get(name="North Korea")
+        topics.merge_topics([dprk, north_korea], into=north_korea)
+        self.assertFalse(Tag.objects.filter(name="DPRK").exists())
+        self.assertEqual([t.name for t in self.meeting.tags.all()], ["North Korea"])
+        self.assertEqual([t.name for t in self.other.tags.all()], ["North Korea"])
+        self.assertEqual([t.name for t in self.item.tags.all()], ["North Korea"])
+        self.assertRedirects(
+            self.client.get(reverse("meetings:topic", args=["dprk"])),
+            reverse("meetings:topic", args=["north-korea"]),
+            status_code=301,
+        )
+
+    def test_merging_topics_keeps_their_names_as_synonyms(self):
+        topics.define_topic("North Korea", "North Korea’s")
+        topics.define_topic("DPRK", "Pyongyang")
+        north_korea = Tag.objects.get(name="North Korea")
+        topics.merge_topics(list(Tag.objects.filter(name__in=["DPRK", "North Korea"])), north_korea)
+        self.assertEqual(
+            Topic.objects.get().phrases(), ["North Korea", "North Korea’s", "Pyongyang", "DPRK"]
+        )
+
+    def test_an_unknown_topic_address_is_still_not_found(self):
+        self.assertEqual(
+            self.client.get(reverse("meetings:topic", args=["atlantis"])).status_code, 404
+        )
+
+
+class TopicAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        factories.meeting(tags=["DPRK", "North Korea"])
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_editors_add_a_topic_with_synonyms(self):
+        response = self.client.post(
+            reverse("admin:meetings_topic_add"), {"name": "Space", "synonyms": "outer space\nJAXA"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Topic.objects.get().phrases(), ["Space", "outer space", "JAXA"])
+
+    def test_a_second_topic_of_the_same_name_is_refused_at_the_field(self):
+        topics.define_topic("North Korea")
+        response = self.client.post(reverse("admin:meetings_topic_add"), {"name": "north korea"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("already a topic", response.context["adminform"].form.errors["name"][0])
+
+    def test_the_topic_pages_load(self):
+        topic = topics.define_topic("North Korea", "DPRK")
+        for url in (
+            reverse("admin:meetings_topic_changelist"),
+            reverse("admin:meetings_topic_change", args=[topic.pk]),
+            reverse("admin:taggit_tag_changelist"),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_merging_tags_asks_which_to_keep_then_merges(self):
+        changelist = reverse("admin:taggit_tag_changelist")
+        selected = list(Tag.objects.values_list("pk", flat=True))
+        ask = self.client.post(changelist, {"action": "merge_tags", "_selected_action": selected})
+        self.assertContains(ask, "Keep which tag?")
+        keep = Tag.objects.get(name="North Korea")
+        done = self.client.post(
+            changelist,
+            {"action": "merge_tags", "_selected_action": selected, "merge_into": keep.pk},
+        )
+        self.assertEqual(done.status_code, 302)
+        self.assertEqual(list(Tag.objects.values_list("name", flat=True)), ["North Korea"])
+
+    def test_renaming_a_tag_in_the_admin_keeps_the_old_address(self):
+        tag = Tag.objects.get(name="DPRK")
+        self.client.post(
+            reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "Korea, North"}
+        )
+        tag.refresh_from_db()
+        self.assertEqual(tag.name, "Korea, North")
+        self.assertRedirects(
+            self.client.get(reverse("meetings:topic", args=["dprk"])),
+            reverse("meetings:topic", args=[tag.slug]),
+            status_code=301,
+        )
