@@ -68,6 +68,16 @@ def save_readout(parsed, *, publish=False, region=None):
     return ImportResult(meeting, created, page_created)
 
 
+def existing_for(parsed):
+    """The relations page and the meeting an import of the readout would update, or None."""
+    page = RelationsPage.objects.filter(title__iexact=parsed.relations_page_title.strip()).first()
+    meeting = None
+    if page is not None:
+        slug = Meeting(title=parsed.title).slug_from_title()
+        meeting = Meeting.objects.filter(relations_page=page, date=parsed.date, slug=slug).first()
+    return page, meeting
+
+
 def _relations_page_for(title, region):
     try:
         return RelationsPage.objects.get_by_title(title), False

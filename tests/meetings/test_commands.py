@@ -1,3 +1,4 @@
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -58,12 +59,50 @@ class ImportReadoutCommandTests(TestCase):
         )
         self.assertFalse(RelationsPage.objects.filter(title="Japan-Atlantis Relations").exists())
 
-    def test_a_missing_file_or_a_folder_is_a_clear_error(self):
+    def test_a_missing_file_is_a_clear_error(self):
         err = StringIO()
         with self.assertRaises(CommandError):
-            call_command("import_readout", "/no/such/file.txt", self.tmp, stderr=err)
+            call_command("import_readout", "/no/such/file.txt", stderr=err)
         self.assertIn("/no/such/file.txt:1: cannot read the file", err.getvalue())
-        self.assertIn(f"{self.tmp}:1: this is a folder", err.getvalue())
+
+    def test_folders_are_imported_file_by_file_with_a_summary(self):
+        folder = Path(self.tmp) / "batch"
+        (folder / "2025").mkdir(parents=True)
+        for name in ("telephone-talk.txt", "summit-meeting.txt"):
+            (folder / "2025" / name).write_bytes((FIXTURES / name).read_bytes())
+        (folder / "broken.txt").write_text("Japan-Atlantis Relations\n")
+        (folder / "notes.md").write_text("not a readout")
+        out, err = StringIO(), StringIO()
+        with self.assertRaises(CommandError):
+            call_command("import_readout", str(folder), stdout=out, stderr=err)
+        self.assertEqual(out.getvalue().count("imported: "), 2)
+        self.assertIn("3 readout(s): 2 created, 0 updated, 1 failed", err.getvalue())
+        self.assertIn(f"failed: {folder / 'broken.txt'}:1: no date", err.getvalue())
+        self.assertEqual(Meeting.objects.count(), 2)
+
+        out, err = StringIO(), StringIO()
+        call_command("import_readout", str(folder / "2025"), stdout=out, stderr=err)
+        self.assertIn("2 readout(s): 0 created, 2 updated, 0 failed", err.getvalue())
+
+    def test_a_dry_run_prints_the_parsed_structure_and_writes_nothing(self):
+        out, err = run(
+            "import_readout", "--dry-run", str(FIXTURES / "foreign-ministers-meeting.txt")
+        )
+        [readout] = json.loads(out)
+        self.assertEqual(readout["title"], "Japan-Atlantis Foreign Ministers’ Meeting")
+        self.assertEqual(readout["date"], "2024-06-03")
+        self.assertEqual(readout["start_time"], "17:45")
+        self.assertEqual(readout["duration_minutes"], 45)
+        self.assertFalse(readout["relations_page_exists"])
+        self.assertEqual(
+            [(i["number"], len(i["sub_items"])) for i in readout["overview"]],
+            [("1.", 0), ("2.", 0), ("3.", 3), ("4.", 0), ("5.", 0), ("6.", 0)],
+        )
+        self.assertEqual(readout["overview"][2]["sub_items"][1]["number"], "(2)")
+        self.assertEqual(len(readout["warnings"]), 3)
+        self.assertIn("parsed (dry run, nothing written)", err)
+        self.assertFalse(Meeting.objects.exists())
+        self.assertFalse(RelationsPage.objects.exists())
 
     @pytest.fixture(autouse=True)
     def _tmp(self, tmp_path):
