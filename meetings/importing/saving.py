@@ -1,5 +1,6 @@
 """Writing parsed readouts: one meeting per readout, all or nothing, never duplicated."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -121,17 +122,20 @@ def _save_photo_sessions(meeting, captions):
     """Match photo sessions by caption, so uploaded images survive a re-import.
 
     Sessions whose caption is gone are dropped, unless an image was uploaded to them:
-    those stay, after the imported ones.
+    those stay, after the imported ones. Two sessions may share a caption.
     """
     sessions = meeting.photo_sessions.all()
-    existing = {session.caption: session for session in sessions}
+    existing = defaultdict(list)
+    for session in sessions:
+        existing[session.caption].append(session)
     sessions.make_room()
     position = 0
     for position, caption in enumerate(captions, start=1):
-        session = existing.pop(caption, None) or PhotoSession(meeting=meeting, caption=caption)
+        matches = existing[caption]
+        session = matches.pop(0) if matches else PhotoSession(meeting=meeting, caption=caption)
         session.position = position
         session.save()
-    for session in existing.values():
+    for session in (left for same_caption in existing.values() for left in same_caption):
         if session.image:
             position += 1
             session.position = position

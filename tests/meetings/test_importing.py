@@ -269,6 +269,17 @@ class SaveReadoutTests(TestCase):
             ],
         )
 
+    def test_two_photos_may_share_a_caption(self):
+        text = fixture_text("summit-meeting.txt").replace(
+            "Joint press announcement", "Arrival ceremony"
+        )
+        meeting = save_readout(parse_readout(text)).meeting
+        save_readout(parse_readout(text))
+        self.assertEqual(
+            list(meeting.photo_sessions.values_list("caption", flat=True)),
+            ["Arrival ceremony", "Arrival ceremony", "Japan-Syldavia Summit Meeting"],
+        )
+
     def test_publish_makes_it_public_and_a_later_import_keeps_it_public(self):
         text = fixture_text("telephone-talk.txt")
         meeting = save_readout(parse_readout(text), publish=True).meeting
