@@ -39,69 +39,186 @@ from pathlib import Path
 # name, short form in titles, head of state/government title, foreign minister title,
 # capital, leaders, foreign ministers (fictional people)
 COUNTRIES = [
-    ("United States of America", "U.S.", "President of the United States of America",
-     "Secretary of State of the United States of America", "Washington, D.C.",
-     ["H.E. Mr. Robert Hale", "H.E. Ms. Karen Whitfield"],
-     ["the Honorable Daniel Ashford", "the Honorable Susan Crane"]),
-    ("Republic of Korea", "ROK", "President of the Republic of Korea",
-     "Minister of Foreign Affairs of the Republic of Korea", "Seoul",
-     ["H.E. Mr. KIM Dae-sung", "H.E. Mr. PARK Jun-ho"],
-     ["H.E. Mr. LEE Min-jae", "H.E. Ms. CHOI Hye-jin"]),
-    ("India", "India", "Prime Minister of the Republic of India",
-     "Minister of External Affairs of the Republic of India", "New Delhi",
-     ["H.E. Mr. Arvind Mehra"], ["Dr. Sanjay Kapoor", "H.E. Mr. Rohan Iyer"]),
-    ("Australia", "Australia", "Prime Minister of Australia",
-     "Minister for Foreign Affairs of Australia", "Canberra",
-     ["the Honourable James Whitlam-Hart", "the Honourable Claire Beaumont"],
-     ["Senator the Honourable Penny Marsh", "the Honourable Mark Dalton"]),
-    ("Canada", "Canada", "Prime Minister of Canada", "Minister of Foreign Affairs of Canada",
-     "Ottawa", ["H.E. Mr. Thomas Lavigne"], ["Ms. Élise Marchand", "Mr. Graham Foster"]),
-    ("United Kingdom", "UK", "Prime Minister of the United Kingdom",
-     "Secretary of State for Foreign, Commonwealth and Development Affairs of the United Kingdom",
-     "London", ["the Honourable Oliver Pembroke"],
-     ["the Honourable Harriet Vance", "the Honourable Simon Ashby"]),
-    ("France", "France", "President of the French Republic",
-     "Minister for Europe and Foreign Affairs of the French Republic", "Paris",
-     ["H.E. Mr. Laurent Dufresne"], ["H.E. Ms. Camille Roussel", "H.E. Mr. Antoine Mercier"]),
-    ("Germany", "Germany", "Federal Chancellor of the Federal Republic of Germany",
-     "Federal Minister for Foreign Affairs of the Federal Republic of Germany", "Berlin",
-     ["H.E. Mr. Friedrich Albrecht"], ["H.E. Ms. Annalena Vogt", "H.E. Mr. Markus Heller"]),
-    ("Italy", "Italy", "President of the Council of Ministers of the Italian Republic",
-     "Minister of Foreign Affairs and International Cooperation of the Italian Republic", "Rome",
-     ["H.E. Ms. Giulia Moretti"], ["H.E. Mr. Paolo Bianchi"]),
-    ("Brazil", "Brazil", "President of the Federative Republic of Brazil",
-     "Minister of Foreign Affairs of the Federative Republic of Brazil", "Brasília",
-     ["H.E. Mr. Carlos Azevedo"], ["H.E. Mr. Mauro Vieira Lopes"]),
-    ("Indonesia", "Indonesia", "President of the Republic of Indonesia",
-     "Minister for Foreign Affairs of the Republic of Indonesia", "Jakarta",
-     ["H.E. Mr. Budi Santoso"], ["H.E. Ms. Retno Wulandari"]),
-    ("Viet Nam", "Viet Nam", "Prime Minister of the Socialist Republic of Viet Nam",
-     "Minister of Foreign Affairs of the Socialist Republic of Viet Nam", "Hanoi",
-     ["H.E. Mr. Nguyen Van Thanh"], ["H.E. Mr. Bui Quang Son"]),
-    ("Philippines", "Philippines", "President of the Republic of the Philippines",
-     "Secretary of Foreign Affairs of the Republic of the Philippines", "Manila",
-     ["H.E. Mr. Ramon Villanueva"], ["H.E. Mr. Enrique Manalo Reyes"]),
-    ("Kenya", "Kenya", "President of the Republic of Kenya",
-     "Cabinet Secretary for Foreign and Diaspora Affairs of the Republic of Kenya", "Nairobi",
-     ["H.E. Mr. William Otieno"], ["Dr. Amina Wanjiru"]),
-    ("Egypt", "Egypt", "President of the Arab Republic of Egypt",
-     "Minister of Foreign Affairs of the Arab Republic of Egypt", "Cairo",
-     ["H.E. Mr. Ahmed Fathy"], ["H.E. Mr. Sameh Naguib"]),
-    ("Mexico", "Mexico", "President of the United Mexican States",
-     "Secretary of Foreign Affairs of the United Mexican States", "Mexico City",
-     ["H.E. Ms. Andrea Morales"], ["H.E. Mr. Juan Ramón de la Vega"]),
-    ("Poland", "Poland", "Prime Minister of the Republic of Poland",
-     "Minister of Foreign Affairs of the Republic of Poland", "Warsaw",
-     ["H.E. Mr. Tomasz Nowicki"], ["H.E. Mr. Radosław Zieliński"]),
-    ("New Zealand", "New Zealand", "Prime Minister of New Zealand",
-     "Minister of Foreign Affairs of New Zealand", "Wellington",
-     ["the Honourable Christopher Lane"], ["the Honourable Winston Reid"]),
-    ("Türkiye", "Türkiye", "President of the Republic of Türkiye",
-     "Minister of Foreign Affairs of the Republic of Türkiye", "Ankara",
-     ["H.E. Mr. Recep Aydın"], ["H.E. Mr. Hakan Yıldız"]),
-    ("Singapore", "Singapore", "Prime Minister of the Republic of Singapore",
-     "Minister for Foreign Affairs of the Republic of Singapore", "Singapore",
-     ["H.E. Mr. Lawrence Tan"], ["Dr. Vivian Rajan"]),
+    (
+        "United States of America",
+        "U.S.",
+        "President of the United States of America",
+        "Secretary of State of the United States of America",
+        "Washington, D.C.",
+        ["H.E. Mr. Robert Hale", "H.E. Ms. Karen Whitfield"],
+        ["the Honorable Daniel Ashford", "the Honorable Susan Crane"],
+    ),
+    (
+        "Republic of Korea",
+        "ROK",
+        "President of the Republic of Korea",
+        "Minister of Foreign Affairs of the Republic of Korea",
+        "Seoul",
+        ["H.E. Mr. KIM Dae-sung", "H.E. Mr. PARK Jun-ho"],
+        ["H.E. Mr. LEE Min-jae", "H.E. Ms. CHOI Hye-jin"],
+    ),
+    (
+        "India",
+        "India",
+        "Prime Minister of the Republic of India",
+        "Minister of External Affairs of the Republic of India",
+        "New Delhi",
+        ["H.E. Mr. Arvind Mehra"],
+        ["Dr. Sanjay Kapoor", "H.E. Mr. Rohan Iyer"],
+    ),
+    (
+        "Australia",
+        "Australia",
+        "Prime Minister of Australia",
+        "Minister for Foreign Affairs of Australia",
+        "Canberra",
+        ["the Honourable James Whitlam-Hart", "the Honourable Claire Beaumont"],
+        ["Senator the Honourable Penny Marsh", "the Honourable Mark Dalton"],
+    ),
+    (
+        "Canada",
+        "Canada",
+        "Prime Minister of Canada",
+        "Minister of Foreign Affairs of Canada",
+        "Ottawa",
+        ["H.E. Mr. Thomas Lavigne"],
+        ["Ms. Élise Marchand", "Mr. Graham Foster"],
+    ),
+    (
+        "United Kingdom",
+        "UK",
+        "Prime Minister of the United Kingdom",
+        "Secretary of State for Foreign, Commonwealth and Development Affairs of the United Kingdom",
+        "London",
+        ["the Honourable Oliver Pembroke"],
+        ["the Honourable Harriet Vance", "the Honourable Simon Ashby"],
+    ),
+    (
+        "France",
+        "France",
+        "President of the French Republic",
+        "Minister for Europe and Foreign Affairs of the French Republic",
+        "Paris",
+        ["H.E. Mr. Laurent Dufresne"],
+        ["H.E. Ms. Camille Roussel", "H.E. Mr. Antoine Mercier"],
+    ),
+    (
+        "Germany",
+        "Germany",
+        "Federal Chancellor of the Federal Republic of Germany",
+        "Federal Minister for Foreign Affairs of the Federal Republic of Germany",
+        "Berlin",
+        ["H.E. Mr. Friedrich Albrecht"],
+        ["H.E. Ms. Annalena Vogt", "H.E. Mr. Markus Heller"],
+    ),
+    (
+        "Italy",
+        "Italy",
+        "President of the Council of Ministers of the Italian Republic",
+        "Minister of Foreign Affairs and International Cooperation of the Italian Republic",
+        "Rome",
+        ["H.E. Ms. Giulia Moretti"],
+        ["H.E. Mr. Paolo Bianchi"],
+    ),
+    (
+        "Brazil",
+        "Brazil",
+        "President of the Federative Republic of Brazil",
+        "Minister of Foreign Affairs of the Federative Republic of Brazil",
+        "Brasília",
+        ["H.E. Mr. Carlos Azevedo"],
+        ["H.E. Mr. Mauro Vieira Lopes"],
+    ),
+    (
+        "Indonesia",
+        "Indonesia",
+        "President of the Republic of Indonesia",
+        "Minister for Foreign Affairs of the Republic of Indonesia",
+        "Jakarta",
+        ["H.E. Mr. Budi Santoso"],
+        ["H.E. Ms. Retno Wulandari"],
+    ),
+    (
+        "Viet Nam",
+        "Viet Nam",
+        "Prime Minister of the Socialist Republic of Viet Nam",
+        "Minister of Foreign Affairs of the Socialist Republic of Viet Nam",
+        "Hanoi",
+        ["H.E. Mr. Nguyen Van Thanh"],
+        ["H.E. Mr. Bui Quang Son"],
+    ),
+    (
+        "Philippines",
+        "Philippines",
+        "President of the Republic of the Philippines",
+        "Secretary of Foreign Affairs of the Republic of the Philippines",
+        "Manila",
+        ["H.E. Mr. Ramon Villanueva"],
+        ["H.E. Mr. Enrique Manalo Reyes"],
+    ),
+    (
+        "Kenya",
+        "Kenya",
+        "President of the Republic of Kenya",
+        "Cabinet Secretary for Foreign and Diaspora Affairs of the Republic of Kenya",
+        "Nairobi",
+        ["H.E. Mr. William Otieno"],
+        ["Dr. Amina Wanjiru"],
+    ),
+    (
+        "Egypt",
+        "Egypt",
+        "President of the Arab Republic of Egypt",
+        "Minister of Foreign Affairs of the Arab Republic of Egypt",
+        "Cairo",
+        ["H.E. Mr. Ahmed Fathy"],
+        ["H.E. Mr. Sameh Naguib"],
+    ),
+    (
+        "Mexico",
+        "Mexico",
+        "President of the United Mexican States",
+        "Secretary of Foreign Affairs of the United Mexican States",
+        "Mexico City",
+        ["H.E. Ms. Andrea Morales"],
+        ["H.E. Mr. Juan Ramón de la Vega"],
+    ),
+    (
+        "Poland",
+        "Poland",
+        "Prime Minister of the Republic of Poland",
+        "Minister of Foreign Affairs of the Republic of Poland",
+        "Warsaw",
+        ["H.E. Mr. Tomasz Nowicki"],
+        ["H.E. Mr. Radosław Zieliński"],
+    ),
+    (
+        "New Zealand",
+        "New Zealand",
+        "Prime Minister of New Zealand",
+        "Minister of Foreign Affairs of New Zealand",
+        "Wellington",
+        ["the Honourable Christopher Lane"],
+        ["the Honourable Winston Reid"],
+    ),
+    (
+        "Türkiye",
+        "Türkiye",
+        "President of the Republic of Türkiye",
+        "Minister of Foreign Affairs of the Republic of Türkiye",
+        "Ankara",
+        ["H.E. Mr. Recep Aydın"],
+        ["H.E. Mr. Hakan Yıldız"],
+    ),
+    (
+        "Singapore",
+        "Singapore",
+        "Prime Minister of the Republic of Singapore",
+        "Minister for Foreign Affairs of the Republic of Singapore",
+        "Singapore",
+        ["H.E. Mr. Lawrence Tan"],
+        ["Dr. Vivian Rajan"],
+    ),
 ]
 
 # Japan's side by period (fictional), as (first year, prime minister, foreign minister)
@@ -114,10 +231,22 @@ JAPAN_SIDE = [
 THIRD_VENUES = ["New York", "Jakarta", "Munich", "Geneva", "Vientiane", "Bali"]
 
 TOPICS = [
-    "North Korea", "Abductions issue", "China", "Russia’s aggression against Ukraine", "G7",
-    "G20", "Economic security", "IPEF", "Free and open Indo-Pacific", "Climate change",
-    "United Nations Security Council reform", "Middle East", "Quad", "CPTPP",
-    "Nuclear disarmament", "People-to-people exchanges",
+    "North Korea",
+    "Abductions issue",
+    "China",
+    "Russia’s aggression against Ukraine",
+    "G7",
+    "G20",
+    "Economic security",
+    "IPEF",
+    "Free and open Indo-Pacific",
+    "Climate change",
+    "United Nations Security Council reform",
+    "Middle East",
+    "Quad",
+    "CPTPP",
+    "Nuclear disarmament",
+    "People-to-people exchanges",
 ]
 
 SUBJECTS = ["The two leaders", "The two ministers", "The two sides"]
@@ -153,11 +282,26 @@ SECOND_PARAGRAPHS = [
     "Prior to the meeting, a welcome ceremony was held.",
 ]
 CAPTION_EXTRAS = [
-    "Welcome ceremony", "Photo session before the {title}", "Signing ceremony",
-    "Joint press conference", "Working lunch",
+    "Welcome ceremony",
+    "Photo session before the {title}",
+    "Signing ceremony",
+    "Joint press conference",
+    "Working lunch",
 ]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def slugify(text):
@@ -186,8 +330,11 @@ def time_text(rng):
 
 
 def duration_text(rng, kind):
-    minutes = rng.choice([20, 25, 30, 35, 40, 45] if "telephone" in kind else
-                         [30, 40, 45, 50, 60, 70, 80, 90, 100, 120])
+    minutes = rng.choice(
+        [20, 25, 30, 35, 40, 45]
+        if "telephone" in kind
+        else [30, 40, 45, 50, 60, 70, 80, 90, 100, 120]
+    )
     hours, rest = divmod(minutes, 60)
     word = rng.choice(["approximately", "approximately", "approximately", "about"])
     if hours and rest:
@@ -219,36 +366,48 @@ def make_readout(rng, country, day, kind):
     noun = "talk" if "telephone" in kind else "meeting"
     if kind == "summit":
         title = f"Japan-{short} Summit Meeting"
-        first = (f"{when}, {prime_minister}, Prime Minister of Japan{visiting}, held a summit "
-                 f"meeting with {leader}, {head_title}, in {venue}.")
+        first = (
+            f"{when}, {prime_minister}, Prime Minister of Japan{visiting}, held a summit "
+            f"meeting with {leader}, {head_title}, in {venue}."
+        )
         subject = "The two leaders"
     elif kind == "summit telephone":
         title = f"Japan-{short} Summit Telephone Talk"
-        first = (f"{when}, {prime_minister}, Prime Minister of Japan, held a telephone talk "
-                 f"with {leader}, {head_title}.")
+        first = (
+            f"{when}, {prime_minister}, Prime Minister of Japan, held a telephone talk "
+            f"with {leader}, {head_title}."
+        )
         subject = "The two leaders"
     elif kind == "foreign ministers":
         title = f"Japan-{short} Foreign Ministers’ Meeting"
-        first = (f"{when}, {foreign_minister}, Minister for Foreign Affairs of Japan{visiting}, "
-                 f"held a meeting with {minister}, {fm_title}, in {venue}.")
+        first = (
+            f"{when}, {foreign_minister}, Minister for Foreign Affairs of Japan{visiting}, "
+            f"held a meeting with {minister}, {fm_title}, in {venue}."
+        )
         subject = "The two ministers"
     elif kind == "foreign ministers telephone":
         title = f"Japan-{short} Foreign Ministers’ Telephone Talk"
-        first = (f"{when}, {foreign_minister}, Minister for Foreign Affairs of Japan, held a "
-                 f"telephone talk with {minister}, {fm_title}.")
+        first = (
+            f"{when}, {foreign_minister}, Minister for Foreign Affairs of Japan, held a "
+            f"telephone talk with {minister}, {fm_title}."
+        )
         subject = "The two ministers"
     elif kind == "courtesy call":
         surname = prime_minister.split()[1]
         visitor = minister.removeprefix("H.E. ")
         title = f"Courtesy Call on Prime Minister {surname} by {visitor[0].upper()}{visitor[1:]}"
-        first = (f"{when}, {minister[0].upper()}{minister[1:]}, {fm_title}, who is visiting "
-                 f"Japan, paid a courtesy call on {prime_minister}, Prime Minister of Japan.")
+        first = (
+            f"{when}, {minister[0].upper()}{minister[1:]}, {fm_title}, who is visiting "
+            f"Japan, paid a courtesy call on {prime_minister}, Prime Minister of Japan."
+        )
         subject = "The two sides"
     else:  # strategic dialogue
         title = f"Japan-{short} Strategic Dialogue"
-        first = (f"{when}, Mr. HOSHINO Tatsuya, Vice-Minister for Foreign Affairs of Japan"
-                 f"{visiting}, held the Japan-{short} Strategic Dialogue with {minister}, "
-                 f"{fm_title}, in {venue}.")
+        first = (
+            f"{when}, Mr. HOSHINO Tatsuya, Vice-Minister for Foreign Affairs of Japan"
+            f"{visiting}, held the Japan-{short} Strategic Dialogue with {minister}, "
+            f"{fm_title}, in {venue}."
+        )
         subject = "The two sides"
     as_follows = f"The overview of the {noun} is as follows."
     lead = [first]
@@ -259,8 +418,10 @@ def make_readout(rng, country, day, kind):
 
     topics = rng.sample(TOPICS, rng.randint(1, 3))
     fill = {
-        "subject": subject, "subject_lower": subject[0].lower() + subject[1:],
-        "them": f"the {name} side", "us_and_them": f"Japan and {name}",
+        "subject": subject,
+        "subject_lower": subject[0].lower() + subject[1:],
+        "them": f"the {name} side",
+        "us_and_them": f"Japan and {name}",
         "adj": f"Japan-{short}",
     }
     items = [(rng.choice(OPENINGS).format(**fill), [])]
@@ -296,8 +457,14 @@ def make_readout(rng, country, day, kind):
     return page_title, title, "\n".join(lines), sorted(topics)
 
 
-KINDS = [("summit", 3), ("summit telephone", 2), ("foreign ministers", 4),
-         ("foreign ministers telephone", 3), ("courtesy call", 1), ("strategic dialogue", 1)]
+KINDS = [
+    ("summit", 3),
+    ("summit telephone", 2),
+    ("foreign ministers", 4),
+    ("foreign ministers telephone", 3),
+    ("courtesy call", 1),
+    ("strategic dialogue", 1),
+]
 
 
 def generate(out_dir, meetings=500, seed=2024):

@@ -29,7 +29,7 @@ def round_trip(text):
 class ExportTests(TestCase):
     def test_exporting_an_imported_reference_shaped_readout_reproduces_its_content(self):
         original = fixture_text("foreign-ministers-meeting.txt")
-        meeting, exported, problems = round_trip(original)
+        _, exported, problems = round_trip(original)
         self.assertEqual(problems, [])
         self.assertEqual(
             without_warnings(parse_readout(exported)), without_warnings(parse_readout(original))
@@ -116,7 +116,7 @@ class RoundTripProperty(HypothesisTestCase):
     @given(readouts())
     def test_importing_what_export_writes_gives_the_same_meeting(self, text):
         parsed = parse_readout(text)
-        meeting, exported, problems = round_trip(text)
+        _, exported, problems = round_trip(text)
         self.assertEqual(problems, [])
         self.assertEqual(without_warnings(parse_readout(exported)), without_warnings(parsed))
         again = save_readout(parse_readout(exported))
