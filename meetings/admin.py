@@ -1,14 +1,16 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import topics, workflow
+from . import admin_import, topics, workflow
 from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession, Topic
@@ -126,6 +128,13 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     class Media:
         js = ["admin/ordered_inlines.js"]
         css = {"all": ["admin/ordered_inlines.css"]}
+
+    def get_urls(self):
+        import_readouts = self.admin_site.admin_view(partial(admin_import.import_view, self))
+        return [
+            path("import/", import_readouts, name="meetings_meeting_import"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="Counterpart", ordering="relations_page__counterpart")
     def counterpart(self, meeting):

@@ -116,3 +116,8 @@ def redirect_for(slug):
 def split_tag_names(text):
     """Tag names as taggit reads an editor's comma-separated input."""
     return _parse_tags(text)
+
+
+def tag_input(names):
+    """Tag names as one comma-separated input that `split_tag_names` reads back."""
+    return ", ".join(f'"{name}"' if "," in name or " " in name else name for name in names)

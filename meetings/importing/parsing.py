@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from meetings.models import Participant
+from meetings.models import Participant, describe_duration
 
 from .vocabulary import Vocabulary
 
@@ -73,6 +73,10 @@ class ParsedReadout:
     agenda_items: list[ParsedItem] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     warnings: list[ReadoutWarning] = field(default_factory=list)
+
+    @property
+    def duration_text(self):
+        return describe_duration(self.duration)
 
     def overview(self):
         """[(item, [sub-item, …]), …] as the page numbers them."""

@@ -1,0 +1,152 @@
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
+
+from meetings import topics
+from meetings.models import Meeting
+from relations.models import RelationsPage
+from tests import factories
+from tests.meetings.test_importing import fixture_text
+
+URL = reverse("admin:meetings_meeting_import")
+
+
+def upload(name, text):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+
+
+class ImportPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        topics.define_topic("North Korea", "DPRK\nNorth Korea’s")
+        topics.define_topic("China")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def preview(self, **data):
+        return self.client.post(URL, {"step": "preview", **data})
+
+    def confirmation(self, preview):
+        """The preview's form, as the browser would send it back."""
+        data = {"step": "confirm"}
+        for readout in preview.context["readouts"]:
+            data[f"readout-{readout.index}-source"] = readout.source
+            data[f"readout-{readout.index}-text"] = readout.text
+            data[readout.prefix("tags")] = readout.tags
+            for entry in readout.overview:
+                data[entry["field"]] = entry["tags"]
+                for sub in entry["sub_items"]:
+                    data[sub["field"]] = sub["tags"]
+        return data
+
+    def test_the_changelist_links_to_the_import_page(self):
+        response = self.client.get(reverse("admin:meetings_meeting_changelist"))
+        self.assertContains(response, f'href="{URL}"')
+        self.assertContains(self.client.get(URL), "Paste a readout")
+
+    def test_the_preview_shows_everything_the_import_will_write_and_writes_nothing(self):
+        response = self.preview(text=fixture_text("foreign-ministers-meeting.txt"))
+        self.assertContains(response, "Japan-Atlantis Relations")
+        self.assertContains(response, "(new page, no region yet)")
+        self.assertContains(response, "June 3, 2024")
+        self.assertContains(response, "Foreign ministers’ meeting")
+        self.assertContains(response, "5:45 p.m.")
+        self.assertContains(response, "approximately 45 minutes")
+        self.assertContains(
+            response, "Mr. SATO Ichiro, Minister for Foreign Affairs of Japan (our side)"
+        )
+        self.assertContains(
+            response, "Photo session before the Japan-Atlantis Foreign Ministers’ Meeting"
+        )
+        self.assertContains(response, '<span class="number">6.</span>', html=True)
+        self.assertContains(response, '<span class="number">(3)</span>', html=True)
+        self.assertContains(response, 'value="&quot;North Korea&quot;"')
+        self.assertContains(response, "Line 15: item numbered 1. is item 4")
+        self.assertContains(response, "Import 1 readout as drafts")
+        self.assertFalse(Meeting.objects.exists())
+        self.assertFalse(RelationsPage.objects.exists())
+
+    def test_confirming_creates_drafts_with_the_topics_the_editor_settled_on(self):
+        preview = self.preview(text=fixture_text("foreign-ministers-meeting.txt"))
+        data = self.confirmation(preview)
+        china_item = next(k for k, v in data.items() if v == "China")
+        data[china_item] = "China, East China Sea"
+        response = self.client.post(URL, data)
+        meeting = Meeting.objects.get()
+        self.assertContains(response, reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+        self.assertEqual(meeting.state, Meeting.State.DRAFT)
+        self.assertEqual(
+            sorted(t.name for t in meeting.agenda_items.all()[3].tags.all()),
+            ["China", "East China Sea"],
+        )
+        self.assertEqual(LogEntry.objects.get().change_message, "Imported from pasted text.")
+
+    def test_several_uploaded_files_import_together(self):
+        response = self.client.post(
+            URL,
+            {
+                "step": "preview",
+                "files": [
+                    upload("talk.txt", fixture_text("telephone-talk.txt")),
+                    upload("summit.txt", fixture_text("summit-meeting.txt")),
+                ],
+            },
+        )
+        self.assertContains(response, "Import 2 readouts as drafts")
+        self.client.post(URL, self.confirmation(response))
+        self.assertEqual(Meeting.objects.count(), 2)
+
+    def test_an_existing_meeting_is_announced_and_updated_not_duplicated(self):
+        text = fixture_text("telephone-talk.txt")
+        self.client.post(URL, self.confirmation(self.preview(text=text)))
+        preview = self.preview(text=text.replace("welcomed the progress", "praised the progress"))
+        self.assertContains(preview, "already exists under this page: it will be updated")
+        self.client.post(URL, self.confirmation(preview))
+        self.assertEqual(Meeting.objects.count(), 1)
+        self.assertIn("praised", Meeting.objects.get().agenda_items.first().text)
+        self.assertEqual(
+            LogEntry.objects.order_by("pk").last().get_change_message(),
+            "Imported from pasted text.",
+        )
+
+    def test_an_error_writes_nothing_and_keeps_the_pasted_text(self):
+        broken = fixture_text("telephone-talk.txt").replace("January 9, 2025", "Jan 45, 2025")
+        response = self.client.post(
+            URL,
+            {
+                "step": "preview",
+                "text": broken,
+                "files": [upload("fine.txt", fixture_text("summit-meeting.txt"))],
+            },
+        )
+        self.assertContains(response, "pasted text:3: “Jan 45, 2025” is not a real date")
+        self.assertContains(response, "nothing will be written")
+        self.assertNotContains(response, "as drafts")
+        self.assertEqual(response.context["form"]["text"].value(), broken)
+        self.assertContains(response, '<textarea name="text"')
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_a_file_that_is_not_text_is_named(self):
+        response = self.client.post(
+            URL, {"step": "preview", "files": [SimpleUploadedFile("photo.txt", b"\x89PNG\x00\x01")]}
+        )
+        self.assertContains(response, "photo.txt:1: this is a binary file")
+
+    def test_an_empty_submission_asks_for_a_readout(self):
+        response = self.preview(text="  ")
+        self.assertContains(response, "Paste a readout or choose files to upload.")
+
+    def test_a_confirmation_whose_text_was_tampered_with_writes_nothing(self):
+        data = self.confirmation(self.preview(text=fixture_text("telephone-talk.txt")))
+        data["readout-0-text"] = "nonsense"
+        response = self.client.post(URL, data)
+        self.assertContains(response, "nothing will be written")
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_staff_without_the_add_permission_are_refused(self):
+        clerk = factories.staff_user("clerk", superuser=False)
+        self.client.force_login(clerk)
+        self.assertEqual(self.client.get(URL).status_code, 403)
