@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from . import admin_import, topics, workflow
 from .caching import RetiresCachedPagesAdmin
-from .forms import AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
+from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession, Topic
 
 
@@ -51,6 +51,7 @@ class PhotoSessionInline(OrderedInline):
 
 class AgendaItemInline(OrderedInline):
     model = AgendaItem
+    form = AgendaItemForm
     formset = AgendaItemFormSet
     fields = ["number", "text", "is_sub_item", "tags", "position"]
     readonly_fields = ["number"]

@@ -5,7 +5,8 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from .models import Meeting, describe_duration
+from .importing.vocabulary import Vocabulary
+from .models import AgendaItem, Meeting, describe_duration
 
 _DURATION_WORDS = re.compile(
     r"^(?:(?:approximately|about|around)\s+)?"
@@ -64,7 +65,26 @@ class ApproximateDurationField(forms.CharField):
             return True
 
 
-class MeetingAdminForm(forms.ModelForm):
+class CanonicalTagsMixin:
+    """Tags typed by editors land on the topics vocabulary's tag: “dprk” → “North Korea”."""
+
+    def clean_tags(self):
+        vocabulary = Vocabulary.from_database()
+        names = []
+        for name in self.cleaned_data.get("tags") or []:
+            canonical = vocabulary.canonical(name)
+            if canonical.casefold() not in {n.casefold() for n in names}:
+                names.append(canonical)
+        return names
+
+
+class AgendaItemForm(CanonicalTagsMixin, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["text", "is_sub_item", "tags", "position"]
+
+
+class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
     duration = ApproximateDurationField(
         required=False,
         help_text="Approximate length, e.g. “45 minutes”, “1 hour and 10 minutes” or “1:10”.",

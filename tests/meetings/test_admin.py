@@ -162,6 +162,17 @@ class MeetingEditingTests(TestCase):
         feed = self.client.get(reverse("meetings:feed-atom")).content.decode()
         self.assertIn("Japan-Atlantis Summit Meeting", feed)
 
+    def test_tags_typed_by_editors_land_on_the_topics_canonical_tag(self):
+        from meetings import topics
+
+        topics.define_topic("North Korea", "DPRK")
+        self.add(
+            meeting_form(self.page, tags="dprk, north korea, G7", items=[("X.", False, "DPRK")])
+        )
+        meeting = Meeting.objects.get()
+        self.assertEqual(sorted(t.name for t in meeting.tags.all()), ["G7", "North Korea"])
+        self.assertEqual([t.name for t in meeting.agenda_items.get().tags.all()], ["North Korea"])
+
     def test_publishing_from_the_form_stamps_the_publication_time(self):
         self.add(meeting_form(self.page, state="published"))
         meeting = Meeting.objects.get()
