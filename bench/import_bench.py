@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""How fast readouts import: parse, create, and update (re-import), per readout.
+
+    .venv/bin/python bench/import_bench.py [--readouts 1000] [--database-url URL]
+
+Generates the readouts with bench/generate_archive.py, migrates a fresh database (a
+temporary SQLite file unless --database-url names another, e.g. a throwaway PostgreSQL
+database), loads the demo topics vocabulary so tagging is part of the work, then imports
+every readout the way `import_readout` does: one transaction per readout. It prints the
+time and SQL queries per readout and writes bench/results/import-<timestamp>.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--readouts", type=int, default=1000)
+    parser.add_argument("--database-url", help="default: a fresh temporary SQLite file")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from generate_archive import generate
+    from meetings import topics
+    from meetings.importing import Vocabulary, decode, parse_readout, save_readout
+    from meetings.models import Meeting
+
+    call_command("migrate", verbosity=0)
+    if Meeting.objects.exists():
+        sys.exit("the database is not empty: give a fresh one")
+    for topic in json.loads((ROOT / "meetings" / "demo" / "topics.json").read_text()):
+        topics.define_topic(topic["name"], "\n".join(topic["synonyms"]))
+
+    generate(workdir / "readouts", meetings=args.readouts)
+    files = sorted((workdir / "readouts").glob("*.txt"))
+    texts = [decode(path.read_bytes()) for path in files]
+    vocabulary = Vocabulary.from_database()
+
+    def timed(step):
+        per_readout, query_counts, started = [], [], time.perf_counter()
+        for text in texts:
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as queries:
+                begin = time.perf_counter()
+                step(text)
+                per_readout.append((time.perf_counter() - begin) * 1000)
+            query_counts.append(len(queries))
+        total = time.perf_counter() - started
+        return {
+            "readouts": len(texts),
+            "total_s": round(total, 3),
+            "mean_ms": round(statistics.mean(per_readout), 3),
+            "median_ms": round(statistics.median(per_readout), 3),
+            "p95_ms": round(sorted(per_readout)[int(len(per_readout) * 0.95) - 1], 3),
+            "queries_per_readout": round(statistics.mean(query_counts), 1),
+        }
+
+    results = {
+        "parse only": timed(lambda text: parse_readout(text, vocabulary)),
+        "import (create)": timed(lambda text: save_readout(parse_readout(text, vocabulary))),
+        "import again (update)": timed(lambda text: save_readout(parse_readout(text, vocabulary))),
+    }
+    assert Meeting.objects.count() == len(texts), "every readout should be one meeting"
+
+    print(f"{len(texts)} readouts, database: {connection.vendor}")
+    print(f"{'step':24} {'ms/readout':>11} {'median':>8} {'p95':>8} {'queries':>8} {'total s':>8}")
+    for step, r in results.items():
+        print(
+            f"{step:24} {r['mean_ms']:11.2f} {r['median_ms']:8.2f} {r['p95_ms']:8.2f} "
+            f"{r['queries_per_readout']:8.1f} {r['total_s']:8.2f}"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"import-{stamp}.json").write_text(
+        json.dumps({"database": connection.vendor, "results": results}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()
