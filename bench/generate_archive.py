@@ -88,7 +88,8 @@ COUNTRIES = [
         "United Kingdom",
         "UK",
         "Prime Minister of the United Kingdom",
-        "Secretary of State for Foreign, Commonwealth and Development Affairs of the United Kingdom",
+        "Secretary of State for Foreign, Commonwealth and Development Affairs"
+        " of the United Kingdom",
         "London",
         ["the Honourable Oliver Pembroke"],
         ["the Honourable Harriet Vance", "the Honourable Simon Ashby"],

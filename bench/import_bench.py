@@ -42,8 +42,8 @@ def main():
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from generate_archive import generate
+
     from meetings import topics
     from meetings.importing import Vocabulary, decode, parse_readout, save_readout
     from meetings.models import Meeting
