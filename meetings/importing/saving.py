@@ -3,7 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
+from taggit.models import Tag, TaggedItem
 
 from meetings import caching, workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
@@ -57,16 +60,45 @@ def save_readout(parsed, *, publish=False, region=None):
             AgendaItem,
             meeting,
         )
-        # Tags are added, never taken away: a re-import keeps the tags editors gave.
-        for item, parsed_item in zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True):
-            if parsed_item.tags:
-                item.tags.add(*parsed_item.tags)
-        if parsed.tags:
-            meeting.tags.add(*parsed.tags)
+        items = zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True)
+        _add_tags([(meeting, parsed.tags), *((item, parsed.tags) for item, parsed in items)])
         if publish:
             workflow.publish(meeting)
         caching.content_changed()
     return ImportResult(meeting, created, page_created)
+
+
+def _add_tags(tagged):
+    """Add the named tags to each object, in a few queries for the whole readout.
+
+    Tags are added, never taken away: a re-import keeps the tags editors gave. Names are
+    matched to existing tags regardless of case, as taggit matches them.
+    """
+    names = {name.casefold(): name for _, wanted in tagged for name in wanted}
+    if not names:
+        return
+    matching = Q()
+    for name in names.values():
+        matching |= Q(name__iexact=name)
+    tags = {tag.name.casefold(): tag for tag in Tag.objects.filter(matching)}
+    for folded, name in names.items():
+        if folded not in tags:
+            tags[folded] = Tag.objects.create(name=name)
+    rows = {
+        (ContentType.objects.get_for_model(obj).pk, obj.pk, tags[name.casefold()].pk)
+        for obj, wanted in tagged
+        for name in wanted
+    }
+    present = set(
+        TaggedItem.objects.filter(
+            object_id__in={object_id for _, object_id, _ in rows},
+            content_type__in={content_type for content_type, _, _ in rows},
+        ).values_list("content_type_id", "object_id", "tag_id")
+    )
+    TaggedItem.objects.bulk_create(
+        TaggedItem(content_type_id=content_type, object_id=object_id, tag_id=tag)
+        for content_type, object_id, tag in rows - present
+    )
 
 
 def existing_for(parsed):
