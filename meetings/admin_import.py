@@ -96,9 +96,7 @@ class Readout:
             self.apply_tags(confirmed_tags)
         self.page, self.existing = existing_for(self.parsed)
         self.tags = tag_input(self.parsed.tags)
-        self.meeting_type = next(
-            (t for t in MeetingType.objects.all() if t.slug == self.parsed.meeting_type_slug), None
-        )
+        self.meeting_type = MeetingType.objects.filter(slug=self.parsed.meeting_type_slug).first()
         index = {id(item): i for i, item in enumerate(self.parsed.agenda_items)}
         self.overview = [
             {
@@ -144,7 +142,7 @@ def import_view(model_admin, request):
 
     if request.method == "POST" and request.POST.get("step") == "confirm":
         readouts = _readouts_from_confirmation(request.POST, vocabulary)
-        if all(r.parsed for r in readouts):
+        if all_parsed(readouts):
             try:
                 saved = _save_all(readouts, request)
             except (ReadoutError, ValidationError) as error:
