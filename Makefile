@@ -62,8 +62,13 @@ check: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks (see bench/README.md): importing, then our pages against Wagtail's.
 bench: $(INSTALLED)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/import_bench.py
+	test -x .bench-venv/bin/python || $(PYTHON) -m venv .bench-venv
+	.bench-venv/bin/python -m pip install --quiet -r bench/requirements.txt
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	.bench-venv/bin/python bench/compare.py
 
 clean:
 	rm -rf $(VENV) .tools staticfiles *.egg-info .pytest_cache

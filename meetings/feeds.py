@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from taggit.models import Tag
 
 from relations.models import RelationsPage
 
-from .models import Meeting, public_tags
+from .models import Meeting, attach_tags, tag_list
 
 
 class MeetingFeed(Feed):
@@ -24,8 +26,15 @@ class MeetingFeed(Feed):
     def meetings(self, obj):
         return Meeting.objects.published()
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed is written in hundreds of small pieces, and servers send each piece on
+        # its own; joined, the response goes out at once (several times the throughput).
+        response.content = b"".join(response)
+        return response
+
     def items(self, obj=None):
-        return self.meetings(obj).for_feed()[: self.item_count]
+        return attach_tags(self.meetings(obj).for_feed()[: self.item_count])
 
     def item_title(self, meeting):
         return meeting.title
@@ -48,7 +57,7 @@ class MeetingFeed(Feed):
         return settings.PORTAL_SITE_NAME
 
     def item_categories(self, meeting):
-        return [tag.name for tag in meeting.tags.all()]
+        return [tag.name for tag in tag_list(meeting)]
 
 
 class AtomMixin:
@@ -96,7 +105,10 @@ class RelationsPageAtomFeed(AtomMixin, RelationsPageRssFeed):
 
 class TopicRssFeed(MeetingFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(public_tags(), slug=slug)
+        topic = get_object_or_404(Tag, slug=slug)
+        if not Meeting.objects.published().carrying_topic(topic).exists():
+            raise Http404("No published meeting carries this topic.")
+        return topic
 
     def meetings(self, topic):
         return Meeting.objects.published().carrying_topic(topic)

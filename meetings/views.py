@@ -4,11 +4,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
 from relations.models import Region, RelationsPage
 
 from . import topics
-from .models import AgendaItem, Meeting, public_tags
+from .models import AgendaItem, Meeting, attach_tags, public_tags
 
 
 class HomeView(TemplateView):
@@ -32,7 +33,7 @@ class MeetingDetailView(DetailView):
 
     def get_object(self, queryset=None):
         kwargs = self.kwargs
-        return get_object_or_404(
+        meeting = get_object_or_404(
             self.get_queryset(),
             relations_page__slug=kwargs["page_slug"],
             date__year=kwargs["year"],
@@ -40,6 +41,8 @@ class MeetingDetailView(DetailView):
             date__day=kwargs["day"],
             slug=kwargs["slug"],
         )
+        attach_tags([meeting, *meeting.agenda_items.all()])
+        return meeting
 
 
 class MeetingArchiveView(ListView):
@@ -78,11 +81,12 @@ class TopicDetailView(ListView):
     """The meetings that carry a topic, themselves or through an agenda item."""
 
     paginate_by = 25
+    allow_empty = False  # a topic only drafts carry has no public page
     template_name = "meetings/topic_detail.html"
     context_object_name = "meetings"
 
     def get_queryset(self):
-        self.topic = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
+        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
         tagged_items = AgendaItem.objects.filter(tags=self.topic)
         return (
             Meeting.objects.published()

@@ -381,9 +381,9 @@ def read_duration(text):
 
 
 _HONORIFIC = (
-    r"(?:Mr\.|Ms\.|Mrs\.|Miss|Dr\.|Prof\.|H\.E\.|[Tt]he Honou?rable|His Excellency|"
-    r"Her Excellency|His Majesty|Her Majesty|His Royal Highness|Her Royal Highness|"
-    r"Sir|Dame|Lord|Lady)"
+    r"(?:Mr\.?|Ms\.?|Mrs\.?|Miss|Dr\.?|Prof\.|H\.E\.|[Tt]he (?:Right |Rt\.? )?Honou?rable|"
+    r"[Tt]he Rt\.? Hon\.?|Rt\.? Hon\.?|His Excellency|Her Excellency|His Majesty|Her Majesty|"
+    r"His Royal Highness|Her Royal Highness|Sir|Dame|Lord|Lady)"
 )
 _PERSON = re.compile(
     rf"(?<!\w)(?P<name>{_HONORIFIC}\s+[^,]+?),\s+"

@@ -149,6 +149,16 @@ class VariationTests(SimpleTestCase):
         text = fixture_text("summit-meeting.txt").replace("(Photo) Japan", "(Photo)Japan")
         self.assertEqual(parse_readout(text).title, "Japan-Syldavia Summit Meeting")
 
+    def test_british_honorifics(self):
+        for honorific in ("the Right Honourable", "the Rt Hon", "Rt. Hon.", "Dame"):
+            with self.subTest(honorific=honorific):
+                text = fixture_text("telephone-talk.txt").replace(
+                    "Mr. Ivan Brost", f"{honorific} Ivan Brost"
+                )
+                counterpart = parse_readout(text).participants[1]
+                self.assertEqual(counterpart.name, f"{honorific} Ivan Brost")
+                self.assertEqual(counterpart.title, "Minister of Foreign Affairs of Borduria")
+
     def test_a_back_to_line_naming_another_page_is_a_warning(self):
         text = fixture_text("telephone-talk.txt").replace(
             "Back to Japan-Borduria Relations", "Back to Japan-Syldavia Relations"
