@@ -14,7 +14,10 @@ class YearConverter:
     regex = "[0-9]{4}"
 
     def to_python(self, value):
-        return int(value)
+        year = int(value)
+        if year < 1:
+            raise ValueError("there is no year 0")  # Django then answers 404
+        return year
 
     def to_url(self, value):
         return f"{int(value):04d}"

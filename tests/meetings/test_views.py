@@ -239,3 +239,26 @@ class RobotsTests(TestCase):
         self.assertEqual(response["Content-Type"], "text/plain")
         self.assertContains(response, "Disallow: /admin/")
         self.assertContains(response, "Sitemap: http://testserver/sitemap.xml")
+
+
+class BadAddressTests(TestCase):
+    def test_null_characters_in_an_address_are_a_bad_request_not_a_server_error(self):
+        factories.staff_user()
+        for url in ("/topics/%00/", "/meetings/?page=%00", "/relations/a%00b/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, "null character", status_code=400)
+
+    def test_impossible_dates_and_pages_in_addresses_are_not_found(self):
+        page = factories.relations_page()
+        for url in (
+            f"/relations/{page.slug}/2023/02/30/talk/",
+            f"/relations/{page.slug}/2023/13/01/talk/",
+            "/meetings/0000/",
+            f"/relations/{page.slug}/0000/01/01/talk/",
+            "/meetings/?page=-1",
+            "/topics/no-such-topic/feed/rss/",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
