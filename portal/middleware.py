@@ -12,8 +12,9 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or any(
-            "\x00" in value for values in request.GET.lists() for value in values[1]
+        query = request.GET.lists()
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in query
         ):
             return HttpResponseBadRequest(
                 "The address contains a null character (%00), which no page here has.",
