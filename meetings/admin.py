@@ -13,7 +13,15 @@ from taggit.models import Tag
 from . import admin_import, topics, workflow
 from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
-from .models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession, Topic
+from .models import (
+    AgendaItem,
+    Meeting,
+    MeetingType,
+    Participant,
+    PhotoSession,
+    PublicationLogEntry,
+    Topic,
+)
 
 
 class OrderedInline(admin.TabularInline):
@@ -70,6 +78,24 @@ class AgendaItemInline(OrderedInline):
         return field
 
 
+class PublicationLogInline(admin.TabularInline):
+    """The meeting's publication history, as the log keeps it: read only."""
+
+    model = PublicationLogEntry
+    fields = ["at", "actor", "from_state", "to_state", "published_at", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-at", "-pk"]
+    verbose_name_plural = "Publication history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class YearListFilter(admin.SimpleListFilter):
     title = "year"
     parameter_name = "year"
@@ -87,7 +113,7 @@ class YearListFilter(admin.SimpleListFilter):
 @admin.register(Meeting)
 class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     form = MeetingAdminForm
-    inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline]
+    inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline, PublicationLogInline]
     list_display = [
         "title",
         "counterpart",
@@ -126,6 +152,27 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            readonly += ["state", "published_at"]
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.can_publish(request.user):
+            actions.pop("publish_now", None)
+            actions.pop("return_to_draft", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.edit_version += 1
+        super().save_model(request, obj, form, change)
+        publication = {"state", "published_at"} & set(form.changed_data)
+        if publication or (not change and obj.state == Meeting.State.PUBLISHED):
+            workflow.log(obj, form.initial.get("state", "") if change else "", by=request.user)
+
     class Media:
         js = ["admin/ordered_inlines.js"]
         css = {"all": ["admin/ordered_inlines.css"]}
@@ -149,14 +196,16 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
     @admin.action(description="Publish selected meetings now")
     def publish_now(self, request, queryset):
+        workflow.require_publisher(request.user)
         for meeting in queryset:
-            workflow.publish(meeting)
+            workflow.publish(meeting, by=request.user)
         self.message_user(request, f"{queryset.count()} meeting(s) published.", messages.SUCCESS)
 
     @admin.action(description="Return selected meetings to draft")
     def return_to_draft(self, request, queryset):
+        workflow.require_publisher(request.user)
         for meeting in queryset:
-            workflow.unpublish(meeting)
+            workflow.unpublish(meeting, by=request.user)
         self.message_user(request, f"{queryset.count()} meeting(s) returned to draft.")
 
 
@@ -175,6 +224,26 @@ class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):
         return meeting_type.meeting_count
+
+
+@admin.register(PublicationLogEntry)
+class PublicationLogAdmin(admin.ModelAdmin):
+    """Who published, scheduled or took down what, and when. Nobody can change it."""
+
+    list_display = ["at", "meeting_title", "from_state", "to_state", "published_at", "actor"]
+    list_filter = ["to_state", ("actor", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["meeting_title", "comment", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "meeting"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.unregister(Tag)

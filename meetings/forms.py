@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.core import signing
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
@@ -84,11 +85,41 @@ class AgendaItemForm(CanonicalTagsMixin, forms.ModelForm):
         fields = ["text", "is_sub_item", "tags", "position"]
 
 
+def meeting_snapshot(meeting):
+    """What an editor sees of a meeting, by label, to tell what someone else changed."""
+    if meeting.pk is None:
+        return {}
+    items = meeting.agenda_items.order_by("position", "pk")
+    return {
+        "Relations page": str(meeting.relations_page_id),
+        "Title": meeting.title,
+        "Slug": meeting.slug,
+        "Type": str(meeting.meeting_type_id),
+        "Date": str(meeting.date),
+        "Start time": str(meeting.start_time),
+        "Duration": str(meeting.duration),
+        "Place": meeting.place,
+        "Lead": meeting.lead,
+        "Tags": ", ".join(sorted(tag.name for tag in meeting.tags.all())),
+        "State": meeting.state,
+        "Publication time": str(meeting.published_at),
+        "Agenda items": repr([(i.position, i.is_sub_item, i.text) for i in items]),
+        "Agenda item tags": repr([sorted(tag.name for tag in item.tags.all()) for item in items]),
+        "Photo sessions": repr(
+            [(p.caption, p.alt_text, p.credit, p.image.name) for p in meeting.photo_sessions.all()]
+        ),
+        "Participants": repr([(p.side, p.name, p.title) for p in meeting.participants.all()]),
+    }
+
+
 class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
     duration = ApproximateDurationField(
         required=False,
         help_text="Approximate length, e.g. “45 minutes”, “1 hour and 10 minutes” or “1:10”.",
     )
+    # What the editor opened, so that a save over someone else's newer one is refused.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -108,13 +139,48 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
         ]
         widgets = {"lead": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["opened_version"] = self.instance.edit_version
+            self.initial["opened_snapshot"] = signing.dumps(meeting_snapshot(self.instance))
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("state") == Meeting.State.PUBLISHED and not cleaned_data.get(
             "published_at"
         ):
             cleaned_data["published_at"] = timezone.now()
+        self.refuse_stale_save()
         return cleaned_data
+
+    def refuse_stale_save(self):
+        if not self.instance.pk:
+            return
+        current = Meeting.objects.get(pk=self.instance.pk)
+        opened = self.cleaned_data.get("opened_version")
+        if opened is None or opened == current.edit_version:
+            return
+        try:
+            before = signing.loads(self.cleaned_data.get("opened_snapshot") or "")
+        except signing.BadSignature:
+            before = {}
+        now = meeting_snapshot(current)
+        changed = [label for label, value in now.items() if before.get(label) != value]
+        # The form shown again carries the newer version: saving it again, once merged, works.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = current.edit_version
+        self.data[self.add_prefix("opened_snapshot")] = signing.dumps(now)
+        raise forms.ValidationError(
+            "Someone else saved this meeting after you opened it%(when)s. Changed meanwhile: "
+            "%(changed)s. Your changes are still in this form and nothing was saved: open the "
+            "meeting in another tab to see theirs, merge, and save again.",
+            code="stale",
+            params={
+                "when": f" (at {timezone.localtime(current.updated_at):%H:%M:%S})",
+                "changed": ", ".join(changed) or "only the save count",
+            },
+        )
 
 
 class OrderedInlineFormSet(BaseInlineFormSet):

@@ -107,6 +107,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edit_version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts saves in the admin; refuses stale ones."
+    )
 
     tags = TaggableManager(
         blank=True, help_text="Topics of the whole meeting, separated by commas."
@@ -116,6 +119,7 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date", "-start_time", "-pk"]
+        permissions = [("publish_meeting", "Can publish, schedule and unpublish meetings")]
         constraints = [
             models.UniqueConstraint(
                 fields=["relations_page", "date", "slug"],
@@ -477,3 +481,36 @@ class TopicRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.tag.slug}"
+
+
+class PublicationLogEntry(models.Model):
+    """One change of a meeting's publication state: who, when, from what to what, and why.
+
+    Rows are only ever added (by `workflow`); the admin shows them and lets no one edit them.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, related_name="publication_log"
+    )
+    meeting_title = models.CharField(max_length=300, help_text="As it was at the time.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for changes made by a command or by the clock.",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name="publication time")
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "publication log entry"
+        verbose_name_plural = "publication log"
+
+    def __str__(self):
+        return f"{self.meeting_title}: {self.from_state or '—'} → {self.to_state}"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession
 from tests import factories
 
-INLINES = ("participants", "photo_sessions", "agenda_items")
+INLINES = ("participants", "photo_sessions", "agenda_items", "publication_log")
 
 
 def meeting_form(page, *, items=(), photos=(), **fields):

@@ -1,0 +1,163 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from meetings import workflow
+from meetings.models import Meeting, PublicationLogEntry
+from tests import factories
+from tests.meetings.test_admin import meeting_form
+from tests.meetings.test_importing import FIXTURES
+
+
+def member_of(group_name, username):
+    user = get_user_model().objects.create_user(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+class RolesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = member_of("Editors", "editor")
+        cls.publisher = member_of("Publishers", "publisher")
+        cls.page = factories.relations_page()
+        cls.draft = factories.meeting(cls.page, published=False)
+
+    def test_the_groups_exist_with_their_permissions(self):
+        self.assertTrue(self.editor.has_perm("meetings.change_meeting"))
+        self.assertFalse(self.editor.has_perm("meetings.publish_meeting"))
+        self.assertFalse(self.editor.has_perm("meetings.delete_meeting"))
+        self.assertTrue(self.publisher.has_perm("meetings.publish_meeting"))
+
+    def test_editors_cannot_publish_through_the_form(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
+        self.assertNotContains(self.client.get(url), 'name="state"')
+        data = meeting_form(
+            self.page,
+            title=self.draft.title,
+            slug=self.draft.slug,
+            date=self.draft.date.isoformat(),
+            state="published",
+        )
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.draft.refresh_from_db()
+        self.assertEqual(self.draft.state, Meeting.State.DRAFT)
+
+    def test_editors_cannot_publish_through_the_list_action(self):
+        self.client.force_login(self.editor)
+        changelist = reverse("admin:meetings_meeting_changelist")
+        self.assertNotContains(self.client.get(changelist), "publish_now")
+        self.client.post(changelist, {"action": "publish_now", "_selected_action": [self.draft.pk]})
+        self.draft.refresh_from_db()
+        self.assertEqual(self.draft.state, Meeting.State.DRAFT)
+        with self.assertRaises(PermissionDenied):
+            workflow.publish(self.draft, by=self.editor)
+
+    def test_publishers_publish_and_the_log_says_who(self):
+        self.client.force_login(self.publisher)
+        changelist = reverse("admin:meetings_meeting_changelist")
+        self.client.post(changelist, {"action": "publish_now", "_selected_action": [self.draft.pk]})
+        self.draft.refresh_from_db()
+        self.assertTrue(self.draft.is_public)
+        entry = PublicationLogEntry.objects.get()
+        self.assertEqual(
+            (entry.actor, entry.from_state, entry.to_state, entry.meeting_title),
+            (self.publisher, "draft", "published", self.draft.title),
+        )
+
+
+class PublicationLogTests(TestCase):
+    def test_publishing_from_the_form_and_by_the_importer_is_logged(self):
+        superuser = factories.staff_user()
+        self.client.force_login(superuser)
+        page = factories.relations_page()
+        self.client.post(
+            reverse("admin:meetings_meeting_add"), meeting_form(page, state="published")
+        )
+        call_command(
+            "import_readout", "--publish", str(FIXTURES / "telephone-talk.txt"), stdout=None
+        )
+        entries = list(PublicationLogEntry.objects.order_by("pk"))
+        self.assertEqual(
+            [(e.actor, e.to_state) for e in entries],
+            [(superuser, "published"), (None, "published")],
+        )
+
+    def test_nobody_can_change_or_delete_the_log_in_the_admin(self):
+        superuser = factories.staff_user()
+        self.client.force_login(superuser)
+        meeting = factories.meeting(published=False)
+        workflow.publish(meeting, by=superuser)
+        entry = PublicationLogEntry.objects.get()
+        self.assertEqual(
+            self.client.get(reverse("admin:meetings_publicationlogentry_changelist")).status_code,
+            200,
+        )
+        response = self.client.post(
+            reverse("admin:meetings_publicationlogentry_change", args=[entry.pk]), {"comment": "x"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(
+            self.client.post(
+                reverse("admin:meetings_publicationlogentry_delete", args=[entry.pk])
+            ).status_code,
+            403,
+        )
+        self.assertEqual(
+            self.client.get(reverse("admin:meetings_publicationlogentry_add")).status_code, 403
+        )
+
+
+class NoLostEditsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.meeting = factories.meeting(lead="On Monday, they met.")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+        self.url = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
+
+    def opened_form(self):
+        form = self.client.get(self.url).context["adminform"].form
+        data = meeting_form(
+            self.meeting.relations_page,
+            title=self.meeting.title,
+            slug=self.meeting.slug,
+            date=self.meeting.date.isoformat(),
+            lead=self.meeting.lead,
+        )
+        data["opened_version"] = form.initial["opened_version"]
+        data["opened_snapshot"] = form.initial["opened_snapshot"]
+        return data
+
+    def test_the_second_of_two_saves_is_refused_with_what_changed_and_keeps_the_input(self):
+        first, second = self.opened_form(), self.opened_form()
+        first["lead"] = "On Monday, the ministers met in Tokyo."
+        self.assertEqual(self.client.post(self.url, first).status_code, 302)
+
+        second["title"] = "A title of my own"
+        response = self.client.post(self.url, second)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Someone else saved this meeting after you opened it")
+        [error] = response.context["adminform"].form.non_field_errors()
+        changed = error.split("Changed meanwhile: ")[1].split(".")[0].split(", ")
+        self.assertIn("Lead", changed)
+        self.assertNotIn("Title", changed)
+        self.assertContains(response, 'value="A title of my own"')
+        self.meeting.refresh_from_db()
+        self.assertNotEqual(self.meeting.title, "A title of my own")
+        self.assertEqual(self.meeting.lead, "On Monday, the ministers met in Tokyo.")
+
+        # Having merged, the second editor saves again from the form shown: it goes through.
+        form = response.context["adminform"].form
+        second["opened_version"] = form.data["opened_version"]
+        second["opened_snapshot"] = form.data["opened_snapshot"]
+        second["lead"] = "On Monday, the ministers met in Tokyo."
+        self.assertEqual(self.client.post(self.url, second).status_code, 302)
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.title, "A title of my own")
