@@ -3,6 +3,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +11,7 @@ from django.utils.html import format_html
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import admin_import, topics, workflow
+from . import admin_import, admin_workflow, topics, workflow
 from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import (
@@ -125,6 +126,7 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     ]
     list_filter = [
         "state",
+        "unreviewed",
         "meeting_type",
         YearListFilter,
         ("relations_page", admin.RelatedOnlyFieldListFilter),
@@ -137,41 +139,28 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     autocomplete_fields = ["relations_page"]
     prepopulated_fields = {"slug": ["title"]}
     save_on_top = True
-    actions = ["publish_now", "return_to_draft"]
+    actions = ["submit_for_review", "approve"]
     fieldsets = [
         (None, {"fields": ["relations_page", "title", "slug", "meeting_type"]}),
         ("When and where", {"fields": [("date", "start_time"), "duration", "place"]}),
         ("Readout", {"fields": ["lead", "tags"]}),
-        (
-            "Publication",
-            {
-                "fields": [("state", "published_at")],
-                "description": "Drafts and meetings whose publication time has not come yet "
-                "are invisible to the public.",
-            },
-        ),
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not workflow.can_publish(request.user):
-            readonly += ["state", "published_at"]
-        return readonly
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not workflow.can_publish(request.user):
-            actions.pop("publish_now", None)
-            actions.pop("return_to_draft", None)
-        return actions
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.edit_version += 1
         super().save_model(request, obj, form, change)
-        publication = {"state", "published_at"} & set(form.changed_data)
-        if publication or (not change and obj.state == Meeting.State.PUBLISHED):
-            workflow.log(obj, form.initial.get("state", "") if change else "", by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        meeting = self.get_object(request, object_id)
+        if meeting is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_state": admin_workflow.describe_state(meeting),
+                "workflow_actions": admin_workflow.available(meeting, request.user),
+                "transition_form": admin_workflow.TransitionForm(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     class Media:
         js = ["admin/ordered_inlines.js"]
@@ -179,8 +168,10 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
     def get_urls(self):
         import_readouts = self.admin_site.admin_view(partial(admin_import.import_view, self))
+        transition = self.admin_site.admin_view(partial(admin_workflow.transition_view, self))
         return [
             path("import/", import_readouts, name="meetings_meeting_import"),
+            path("<int:object_id>/transition/", transition, name="meetings_meeting_transition"),
             *super().get_urls(),
         ]
 
@@ -194,19 +185,26 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">View</a>', meeting.get_absolute_url())
 
-    @admin.action(description="Publish selected meetings now")
-    def publish_now(self, request, queryset):
-        workflow.require_publisher(request.user)
-        for meeting in queryset:
-            workflow.publish(meeting, by=request.user)
-        self.message_user(request, f"{queryset.count()} meeting(s) published.", messages.SUCCESS)
+    @admin.action(description="Submit selected drafts for review")
+    def submit_for_review(self, request, queryset):
+        self._apply(request, queryset, workflow.submit_for_review)
 
-    @admin.action(description="Return selected meetings to draft")
-    def return_to_draft(self, request, queryset):
-        workflow.require_publisher(request.user)
+    @admin.action(description="Approve and publish selected meetings in review")
+    def approve(self, request, queryset):
+        self._apply(request, queryset, workflow.approve)
+
+    def _apply(self, request, queryset, step):
+        done = 0
         for meeting in queryset:
-            workflow.unpublish(meeting, by=request.user)
-        self.message_user(request, f"{queryset.count()} meeting(s) returned to draft.")
+            try:
+                step(meeting, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(
+                    request, f"{meeting}: {' '.join(getattr(error, 'messages', [str(error)]))}"
+                )
+        if done:
+            self.message_user(request, f"{done} meeting(s) done.", messages.SUCCESS)
 
 
 @admin.register(MeetingType)

@@ -134,8 +134,6 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
             "place",
             "lead",
             "tags",
-            "state",
-            "published_at",
         ]
         widgets = {"lead": forms.Textarea(attrs={"rows": 6})}
 
@@ -147,10 +145,6 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("state") == Meeting.State.PUBLISHED and not cleaned_data.get(
-            "published_at"
-        ):
-            cleaned_data["published_at"] = timezone.now()
         self.refuse_stale_save()
         return cleaned_data
 

@@ -38,6 +38,10 @@ class MeetingQuerySet(models.QuerySet):
         """What the public may see: published, with a publication time that has come."""
         return self.filter(state=Meeting.State.PUBLISHED, published_at__lte=timezone.now())
 
+    def taken_down(self):
+        """Meetings taken down after publication; their addresses answer for them."""
+        return self.filter(state=Meeting.State.TAKEN_DOWN)
+
     def carrying_topic(self, tag):
         """Meetings tagged with the topic, themselves or through one of their agenda items."""
         return self.filter(
@@ -70,7 +74,14 @@ class Meeting(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"  # scheduled while its publication time is ahead
+        TAKEN_DOWN = "taken_down", "Taken down"
+
+    class Takedown(models.TextChoices):
+        WITHDRAWN = "withdrawn", "Withdrawn: the page stays, with a withdrawal notice"
+        IN_ERROR = "in_error", "Published in error: the page is gone (410)"
+        MERGED = "merged", "Merged into another meeting: the page redirects to it"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     relations_page = models.ForeignKey(
@@ -104,6 +115,30 @@ class Meeting(models.Model):
         blank=True,
         verbose_name="publication time",
         help_text="The public sees the meeting from this time on. Empty: now, on publishing.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it for review; they may not approve it themselves.",
+    )
+    review_comment = models.TextField(
+        blank=True, help_text="The reviewer's comment when the meeting was sent back."
+    )
+    unreviewed = models.BooleanField(
+        default=False,
+        verbose_name="published without review",
+        help_text="Published in an emergency; waits for another publisher's approval.",
+    )
+    takedown = models.CharField(max_length=20, choices=Takedown, blank=True)
+    takedown_note = models.TextField(
+        blank=True, verbose_name="explanation", help_text="Shown with a withdrawal notice."
+    )
+    taken_down_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

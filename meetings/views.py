@@ -3,6 +3,7 @@ import functools
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -26,23 +27,46 @@ class HomeView(TemplateView):
 
 
 class MeetingDetailView(DetailView):
+    """A published meeting; or what is left at the address of one that was taken down."""
+
     context_object_name = "meeting"
 
-    def get_queryset(self):
-        return Meeting.objects.published().with_readout()
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            taken_down = self.at_address(Meeting.objects.taken_down()).first()
+            if taken_down is None:
+                raise
+            return self.taken_down_response(taken_down)
 
     def get_object(self, queryset=None):
+        meeting = self.at_address(Meeting.objects.published()).first()
+        if meeting is None:
+            raise Http404("No meeting is published at this address.")
+        attach_tags([meeting, *meeting.agenda_items.all()])
+        return meeting
+
+    def at_address(self, meetings):
         kwargs = self.kwargs
-        meeting = get_object_or_404(
-            self.get_queryset(),
+        return meetings.with_readout().filter(
             relations_page__slug=kwargs["page_slug"],
             date__year=kwargs["year"],
             date__month=kwargs["month"],
             date__day=kwargs["day"],
             slug=kwargs["slug"],
         )
-        attach_tags([meeting, *meeting.agenda_items.all()])
-        return meeting
+
+    def taken_down_response(self, meeting):
+        if meeting.takedown == Meeting.Takedown.WITHDRAWN:
+            attach_tags([meeting, *meeting.agenda_items.all()])
+            self.object = meeting
+            return self.render_to_response(self.get_context_data(object=meeting, withdrawn=True))
+        if meeting.takedown == Meeting.Takedown.MERGED and meeting.merged_into_id:
+            target = Meeting.objects.published().filter(pk=meeting.merged_into_id).first()
+            if target is not None:
+                return redirect(target, permanent=True)
+        return TemplateResponse(self.request, "410.html", {"meeting": meeting}, status=410)
 
 
 class MeetingArchiveView(ListView):

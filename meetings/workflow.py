@@ -1,17 +1,25 @@
-"""Publication state changes of meetings, who may make them, and their log.
+"""The editorial workflow: who may move a meeting from one state to another, and the log.
 
-Every change of publication state goes through a function here, never through `save()` or
-a signal: each checks the person's permission (when one is acting; commands act as the
-site), records the change in the publication log, and retires cached public pages.
+    draft ──submit──▶ in review ──approve──▶ published (now, or scheduled for a time)
+      ▲                  │  ▲                   │
+      └──────reject──────┘  └──unschedule───────┤ (while its time is still ahead)
+      ▲                                         └──take down──▶ taken down
+      └──────────────restore as a draft──────────────────────────────┘
+
+A publisher may not approve what they submitted themselves. “Publish without review” is
+for emergencies: it needs a written reason and leaves the meeting waiting for another
+publisher's approval. Every change is checked here, on the server, then recorded in the
+publication log, and cached public pages are retired.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from .caching import content_changed
 from .models import Meeting, PublicationLogEntry
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
+State = Meeting.State
 
 
 def can_publish(user):
@@ -20,39 +28,148 @@ def can_publish(user):
 
 def require_publisher(user):
     if not can_publish(user):
-        raise PermissionDenied("Only publishers may publish, schedule or unpublish meetings.")
+        raise PermissionDenied("Only publishers may publish, schedule or take down meetings.")
+
+
+def refusal(error):
+    """The words of a refused step (ValidationError or PermissionDenied), for a message."""
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def _require_state(meeting, *states):
+    if meeting.state not in states:
+        allowed = " or ".join(str(State(state).label).lower() for state in states)
+        raise ValidationError(
+            f"This meeting is {meeting.get_state_display().lower()}, not {allowed}."
+        )
+
+
+def _require_text(text, what):
+    if not (text or "").strip():
+        raise ValidationError(f"Write {what}.")
+
+
+def submit_for_review(meeting, *, by, comment=""):
+    _require_state(meeting, State.DRAFT)
+    meeting.submitted_by = by
+    return _move(meeting, State.IN_REVIEW, by=by, comment=comment)
+
+
+def reject(meeting, *, by, comment):
+    """Send a meeting in review back to its author as a draft, with the reason."""
+    require_publisher(by)
+    _require_state(meeting, State.IN_REVIEW)
+    _require_text(comment, "what needs to change, for the author")
+    meeting.review_comment = comment
+    return _move(meeting, State.DRAFT, by=by, comment=comment)
+
+
+def approve(meeting, *, by, at=None, comment=""):
+    """Publish a meeting in review now, or schedule it for `at`. Not one's own."""
+    require_publisher(by)
+    _require_state(meeting, State.IN_REVIEW)
+    if by is not None and meeting.submitted_by_id == by.pk:
+        raise PermissionDenied(
+            "You submitted this meeting: another publisher must approve it (second pair of "
+            "eyes). In an emergency, publish it without review and give the reason."
+        )
+    meeting.review_comment = ""
+    return _publish(meeting, at, by=by, comment=comment)
+
+
+def publish_without_review(meeting, *, by, reason, at=None):
+    """The emergency path: published at once, recorded, and queued for approval afterwards."""
+    require_publisher(by)
+    _require_state(meeting, State.DRAFT, State.IN_REVIEW)
+    _require_text(reason, "why this cannot wait for a review")
+    meeting.unreviewed = True
+    return _publish(meeting, at, by=by, comment=f"Published without review: {reason}")
+
+
+def approve_retrospectively(meeting, *, by, comment=""):
+    """Another publisher confirms a meeting published without review."""
+    require_publisher(by)
+    if not meeting.unreviewed:
+        raise ValidationError("This meeting was reviewed before it was published.")
+    last = meeting.publication_log.filter(to_state=State.PUBLISHED).first()
+    if by is not None and last is not None and last.actor_id == by.pk:
+        raise PermissionDenied("Another publisher must review what you published.")
+    meeting.unreviewed = False
+    meeting.save(update_fields=["unreviewed", "updated_at"])
+    _log(meeting, meeting.state, by=by, comment=comment or "Reviewed after publication.")
+    return meeting
+
+
+def unschedule(meeting, *, by, comment=""):
+    """A scheduled meeting goes back to review before its time comes."""
+    require_publisher(by)
+    _require_state(meeting, State.PUBLISHED)
+    if meeting.is_public:
+        raise ValidationError("This meeting is already public: take it down instead.")
+    return _move(meeting, State.IN_REVIEW, by=by, comment=comment)
+
+
+def take_down(meeting, *, by, kind, note="", merged_into=None):
+    """Withdraw (notice stays), mark as published in error (410), or merge (redirect)."""
+    require_publisher(by)
+    _require_state(meeting, State.PUBLISHED)
+    kind = Meeting.Takedown(kind)
+    if kind == Meeting.Takedown.WITHDRAWN:
+        _require_text(note, "the explanation readers will see with the withdrawal notice")
+    if kind == Meeting.Takedown.MERGED and (merged_into is None or merged_into.pk == meeting.pk):
+        raise ValidationError("Choose the meeting this one was merged into.")
+    meeting.takedown, meeting.takedown_note = kind, note
+    meeting.merged_into = merged_into if kind == Meeting.Takedown.MERGED else None
+    meeting.taken_down_at = timezone.now()
+    return _move(meeting, State.TAKEN_DOWN, by=by, comment=f"{kind.label}. {note}".strip())
+
+
+def restore_as_draft(meeting, *, by, comment=""):
+    _require_state(meeting, State.TAKEN_DOWN)
+    meeting.takedown, meeting.takedown_note, meeting.merged_into = "", "", None
+    meeting.taken_down_at = None
+    return _move(meeting, State.DRAFT, by=by, comment=comment or "Restored as a draft.")
+
+
+# For commands, which act as the site rather than as a person.
 
 
 def publish(meeting, at=None, *, by=None, comment=""):
-    """Make the meeting public at `at` (now by default); a future time schedules it."""
+    """Publish now (or at `at`), whatever the state: `import_readout --publish`."""
     require_publisher(by)
-    from_state = meeting.state
-    meeting.state = Meeting.State.PUBLISHED
-    meeting.published_at = at or meeting.published_at or timezone.now()
-    meeting.save(update_fields=["state", "published_at", "updated_at"])
-    log(meeting, from_state, by=by, comment=comment)
-    return meeting
+    return _publish(meeting, at, by=by, comment=comment)
 
 
 def unpublish(meeting, *, by=None, comment=""):
-    """Take the meeting down to a draft; it keeps its first publication time."""
+    """Back to a draft, whatever the state."""
     require_publisher(by)
+    return _move(meeting, State.DRAFT, by=by, comment=comment)
+
+
+def _publish(meeting, at, *, by, comment):
+    if at is not None:
+        meeting.published_at = at
+    elif meeting.state != State.PUBLISHED or meeting.published_at is None:
+        meeting.published_at = timezone.now()
+    return _move(meeting, State.PUBLISHED, by=by, comment=comment)
+
+
+def _move(meeting, to_state, *, by, comment):
     from_state = meeting.state
-    meeting.state = Meeting.State.DRAFT
-    meeting.save(update_fields=["state", "updated_at"])
-    log(meeting, from_state, by=by, comment=comment)
+    meeting.state = to_state
+    meeting.save()
+    _log(meeting, from_state, by=by, comment=comment)
     return meeting
 
 
-def log(meeting, from_state, *, by=None, comment=""):
-    """Record a publication change that has been saved, and retire cached pages."""
+def _log(meeting, from_state, *, by, comment):
     PublicationLogEntry.objects.create(
         meeting=meeting,
         meeting_title=meeting.title,
         actor=by,
         from_state=from_state or "",
         to_state=meeting.state,
-        published_at=meeting.published_at if meeting.state == Meeting.State.PUBLISHED else None,
+        published_at=meeting.published_at if meeting.state == State.PUBLISHED else None,
         comment=comment,
     )
     content_changed()

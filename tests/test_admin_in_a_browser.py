@@ -60,10 +60,15 @@ def test_an_editor_writes_reorders_and_publishes_a_meeting(editor, live_server, 
         assert page.input_value("#id_agenda_items-1-position") == "1"
         assert page.input_value("#id_agenda_items-0-position") == "2"
 
-        page.select_option("#id_state", "published")
-        page.click("input[name=_save]")
+        page.click("input[name=_continue]")
         message = page.wait_for_selector(".messagelist .success")
         assert "was added successfully" in message.inner_text()
+
+        # The editor is a superuser: in an emergency, publish without review, with a reason.
+        page.fill(".workflow-panel textarea[name=comment]", "Needed before the press briefing.")
+        page.click(".workflow-panel button[value=publish_without_review]")
+        message = page.wait_for_selector(".messagelist .success")
+        assert "published, not yet reviewed" in message.inner_text()
         browser.close()
 
     meeting = Meeting.objects.get()

@@ -154,8 +154,10 @@ class MeetingEditingTests(TestCase):
         )
         self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
 
-        changelist = reverse("admin:meetings_meeting_changelist")
-        self.client.post(changelist, {"action": "publish_now", "_selected_action": [meeting.pk]})
+        transition = reverse("admin:meetings_meeting_transition", args=[meeting.pk])
+        self.client.post(transition, {"transition": "submit"})
+        self.client.force_login(factories.staff_user("second-publisher"))
+        self.client.post(transition, {"transition": "approve"})
         self.client.logout()
         response = self.client.get(meeting.get_absolute_url())
         self.assertContains(response, "On North Korea, they agreed to cooperate.")
@@ -173,11 +175,10 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(sorted(t.name for t in meeting.tags.all()), ["G7", "North Korea"])
         self.assertEqual([t.name for t in meeting.agenda_items.get().tags.all()], ["North Korea"])
 
-    def test_publishing_from_the_form_stamps_the_publication_time(self):
-        self.add(meeting_form(self.page, state="published"))
+    def test_a_new_meeting_is_a_draft_whatever_the_form_says(self):
+        self.add(meeting_form(self.page, state="published", published_at_0="2024-01-01"))
         meeting = Meeting.objects.get()
-        self.assertIsNotNone(meeting.published_at)
-        self.assertTrue(meeting.is_public)
+        self.assertEqual((meeting.state, meeting.published_at), (Meeting.State.DRAFT, None))
 
     def test_rows_without_position_keep_the_order_shown(self):
         self.add(
@@ -247,15 +248,6 @@ class MeetingEditingTests(TestCase):
         )
         response = self.add(data)
         self.assertContains(response, "Describe what the photo shows")
-
-    def test_return_to_draft_action_hides_the_meeting(self):
-        meeting = factories.meeting(self.page)
-        self.client.post(
-            reverse("admin:meetings_meeting_changelist"),
-            {"action": "return_to_draft", "_selected_action": [meeting.pk]},
-        )
-        meeting.refresh_from_db()
-        self.assertEqual(meeting.state, Meeting.State.DRAFT)
 
 
 class ReorderingTests(TestCase):

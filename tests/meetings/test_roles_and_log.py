@@ -47,45 +47,42 @@ class RolesTests(TestCase):
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.state, Meeting.State.DRAFT)
 
-    def test_editors_cannot_publish_through_the_list_action(self):
+    def test_editors_cannot_approve_through_the_list_action(self):
+        workflow.submit_for_review(self.draft, by=self.editor)
         self.client.force_login(self.editor)
         changelist = reverse("admin:meetings_meeting_changelist")
-        self.assertNotContains(self.client.get(changelist), "publish_now")
-        self.client.post(changelist, {"action": "publish_now", "_selected_action": [self.draft.pk]})
+        response = self.client.post(
+            changelist, {"action": "approve", "_selected_action": [self.draft.pk]}, follow=True
+        )
+        self.assertContains(response, "Only publishers may publish")
         self.draft.refresh_from_db()
-        self.assertEqual(self.draft.state, Meeting.State.DRAFT)
+        self.assertEqual(self.draft.state, Meeting.State.IN_REVIEW)
         with self.assertRaises(PermissionDenied):
-            workflow.publish(self.draft, by=self.editor)
+            workflow.approve(self.draft, by=self.editor)
 
-    def test_publishers_publish_and_the_log_says_who(self):
+    def test_a_publisher_approves_and_the_log_says_who(self):
+        workflow.submit_for_review(self.draft, by=self.editor)
         self.client.force_login(self.publisher)
         changelist = reverse("admin:meetings_meeting_changelist")
-        self.client.post(changelist, {"action": "publish_now", "_selected_action": [self.draft.pk]})
+        self.client.post(changelist, {"action": "approve", "_selected_action": [self.draft.pk]})
         self.draft.refresh_from_db()
         self.assertTrue(self.draft.is_public)
-        entry = PublicationLogEntry.objects.get()
         self.assertEqual(
-            (entry.actor, entry.from_state, entry.to_state, entry.meeting_title),
-            (self.publisher, "draft", "published", self.draft.title),
+            [
+                (e.actor, e.from_state, e.to_state)
+                for e in PublicationLogEntry.objects.order_by("pk")
+            ],
+            [(self.editor, "draft", "in_review"), (self.publisher, "in_review", "published")],
         )
 
 
 class PublicationLogTests(TestCase):
-    def test_publishing_from_the_form_and_by_the_importer_is_logged(self):
-        superuser = factories.staff_user()
-        self.client.force_login(superuser)
-        page = factories.relations_page()
-        self.client.post(
-            reverse("admin:meetings_meeting_add"), meeting_form(page, state="published")
-        )
+    def test_the_importer_publishing_is_logged_as_the_site(self):
         call_command(
             "import_readout", "--publish", str(FIXTURES / "telephone-talk.txt"), stdout=None
         )
-        entries = list(PublicationLogEntry.objects.order_by("pk"))
-        self.assertEqual(
-            [(e.actor, e.to_state) for e in entries],
-            [(superuser, "published"), (None, "published")],
-        )
+        entry = PublicationLogEntry.objects.get()
+        self.assertEqual((entry.actor, entry.to_state), (None, "published"))
 
     def test_nobody_can_change_or_delete_the_log_in_the_admin(self):
         superuser = factories.staff_user()

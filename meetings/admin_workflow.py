@@ -1,0 +1,113 @@
+"""The workflow panel on a meeting's admin page, and the view its buttons post to."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+
+from . import workflow
+from .models import Meeting
+
+State = Meeting.State
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="A comment for the log; required to reject, to publish without review, "
+        "and (as the readers' explanation) to withdraw.",
+    )
+    publish_at = forms.DateTimeField(
+        required=False,
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Empty: now. A later time schedules the meeting.",
+    )
+    takedown = forms.ChoiceField(
+        required=False, choices=[("", "—"), *Meeting.Takedown.choices], label="How"
+    )
+    merged_into = forms.ModelChoiceField(
+        required=False,
+        queryset=Meeting.objects.published().select_related("relations_page"),
+        label="Merged into",
+    )
+
+
+def available(meeting, user):
+    """The transitions this person may try on the meeting now, as (name, label)."""
+    publisher = workflow.can_publish(user)
+    actions = []
+    if meeting.state == State.DRAFT:
+        actions.append(("submit", "Submit for review"))
+        if publisher:
+            actions.append(("publish_without_review", "Publish without review…"))
+    elif meeting.state == State.IN_REVIEW and publisher:
+        actions += [
+            ("approve", "Approve and publish"),
+            ("reject", "Reject, back to draft"),
+            ("publish_without_review", "Publish without review…"),
+        ]
+    elif meeting.state == State.PUBLISHED and publisher:
+        if not meeting.is_public:
+            actions.append(("unschedule", "Unschedule, back to review"))
+        if meeting.unreviewed:
+            actions.append(("approve_retrospectively", "Approve (reviewed after publication)"))
+        actions.append(("take_down", "Take down"))
+    elif meeting.state == State.TAKEN_DOWN:
+        actions.append(("restore", "Restore as a new draft"))
+    return actions
+
+
+def transition_view(model_admin, request, object_id):
+    meeting = get_object_or_404(Meeting, pk=object_id)
+    if request.method != "POST" or not model_admin.has_change_permission(request, meeting):
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    action = request.POST.get("transition", "")
+    back = redirect("admin:meetings_meeting_change", meeting.pk)
+    if action not in dict(available(meeting, request.user)) or not form.is_valid():
+        messages.error(request, "That step is not open to you for this meeting now.")
+        return back
+    data, user = form.cleaned_data, request.user
+    try:
+        if action == "submit":
+            workflow.submit_for_review(meeting, by=user, comment=data["comment"])
+        elif action == "approve":
+            workflow.approve(meeting, by=user, at=data["publish_at"], comment=data["comment"])
+        elif action == "reject":
+            workflow.reject(meeting, by=user, comment=data["comment"])
+        elif action == "publish_without_review":
+            workflow.publish_without_review(
+                meeting, by=user, reason=data["comment"], at=data["publish_at"]
+            )
+        elif action == "approve_retrospectively":
+            workflow.approve_retrospectively(meeting, by=user, comment=data["comment"])
+        elif action == "unschedule":
+            workflow.unschedule(meeting, by=user, comment=data["comment"])
+        elif action == "take_down":
+            workflow.take_down(
+                meeting,
+                by=user,
+                kind=data["takedown"] or Meeting.Takedown.WITHDRAWN,
+                note=data["comment"],
+                merged_into=data["merged_into"],
+            )
+        elif action == "restore":
+            workflow.restore_as_draft(meeting, by=user, comment=data["comment"])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, workflow.refusal(error))
+        return back
+    meeting.refresh_from_db()
+    messages.success(request, f"The meeting is now: {describe_state(meeting)}.")
+    return back
+
+
+def describe_state(meeting):
+    if meeting.state == State.PUBLISHED and not meeting.is_public:
+        return f"scheduled for {timezone.localtime(meeting.published_at):%Y-%m-%d %H:%M %Z}"
+    if meeting.state == State.TAKEN_DOWN:
+        return Meeting.Takedown(meeting.takedown).label.split(":")[0].lower()
+    text = meeting.get_state_display().lower()
+    return f"{text}, not yet reviewed" if meeting.unreviewed else text

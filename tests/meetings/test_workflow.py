@@ -1,0 +1,194 @@
+from datetime import timedelta
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import workflow
+from meetings.models import Meeting
+from tests import factories
+
+State = Meeting.State
+
+
+def member_of(group_name, username):
+    user = get_user_model().objects.create_user(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+class TransitionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = member_of("Editors", "editor")
+        cls.publisher = member_of("Publishers", "publisher")
+        cls.other_publisher = member_of("Publishers", "other-publisher")
+        cls.page = factories.relations_page()
+
+    def setUp(self):
+        self.meeting = factories.meeting(self.page, published=False, title="The readout")
+
+    def submitted(self, by=None):
+        return workflow.submit_for_review(self.meeting, by=by or self.editor)
+
+    def test_an_editor_submits_and_a_publisher_approves(self):
+        self.submitted()
+        self.assertEqual(self.meeting.state, State.IN_REVIEW)
+        workflow.approve(self.meeting, by=self.publisher)
+        self.assertTrue(self.meeting.is_public)
+
+    def test_editors_may_not_approve_reject_or_take_down(self):
+        self.submitted()
+        for step in (workflow.approve, workflow.unschedule):
+            with self.subTest(step=step.__name__), self.assertRaises(PermissionDenied):
+                step(self.meeting, by=self.editor)
+        with self.assertRaises(PermissionDenied):
+            workflow.reject(self.meeting, by=self.editor, comment="No.")
+        with self.assertRaises(PermissionDenied):
+            workflow.publish_without_review(self.meeting, by=self.editor, reason="Hurry.")
+
+    def test_nobody_approves_what_they_submitted(self):
+        self.submitted(by=self.publisher)
+        with self.assertRaisesMessage(PermissionDenied, "second pair of eyes"):
+            workflow.approve(self.meeting, by=self.publisher)
+        workflow.approve(self.meeting, by=self.other_publisher)
+
+    def test_rejecting_needs_a_comment_and_returns_a_draft_carrying_it(self):
+        self.submitted()
+        with self.assertRaises(ValidationError):
+            workflow.reject(self.meeting, by=self.publisher, comment=" ")
+        workflow.reject(self.meeting, by=self.publisher, comment="Check item 3.")
+        self.assertEqual(
+            (self.meeting.state, self.meeting.review_comment), (State.DRAFT, "Check item 3.")
+        )
+        self.submitted()
+        workflow.approve(self.meeting, by=self.publisher)
+        self.assertEqual(self.meeting.review_comment, "")
+
+    def test_steps_out_of_order_are_refused(self):
+        with self.assertRaises(ValidationError):
+            workflow.approve(self.meeting, by=self.publisher)
+        with self.assertRaises(ValidationError):
+            workflow.take_down(self.meeting, by=self.publisher, kind="withdrawn", note="x")
+
+    def test_a_scheduled_meeting_becomes_public_at_its_time_and_can_be_unscheduled_before(self):
+        self.submitted()
+        at = timezone.now() + timedelta(days=1)
+        workflow.approve(self.meeting, by=self.publisher, at=at)
+        self.assertFalse(self.meeting.is_public)
+        with mock.patch("django.utils.timezone.now", return_value=at + timedelta(seconds=1)):
+            self.assertTrue(Meeting.objects.published().filter(pk=self.meeting.pk).exists())
+        workflow.unschedule(self.meeting, by=self.publisher)
+        self.assertEqual(self.meeting.state, State.IN_REVIEW)
+
+    def test_publishing_without_review_needs_a_reason_and_waits_for_another_publisher(self):
+        with self.assertRaises(ValidationError):
+            workflow.publish_without_review(self.meeting, by=self.publisher, reason="")
+        workflow.publish_without_review(self.meeting, by=self.publisher, reason="Crisis.")
+        self.assertTrue(self.meeting.is_public)
+        self.assertTrue(self.meeting.unreviewed)
+        self.assertEqual(
+            list(Meeting.objects.filter(unreviewed=True)), [self.meeting], "the review queue"
+        )
+        with self.assertRaises(PermissionDenied):
+            workflow.approve_retrospectively(self.meeting, by=self.publisher)
+        workflow.approve_retrospectively(self.meeting, by=self.other_publisher)
+        self.assertFalse(self.meeting.unreviewed)
+        entry = self.meeting.publication_log.order_by("pk").first()
+        self.assertEqual(entry.comment, "Published without review: Crisis.")
+
+    def test_a_taken_down_meeting_can_be_restored_as_a_draft(self):
+        workflow.publish_without_review(self.meeting, by=self.publisher, reason="Crisis.")
+        workflow.take_down(self.meeting, by=self.publisher, kind="in_error")
+        workflow.restore_as_draft(self.meeting, by=self.editor)
+        self.assertEqual((self.meeting.state, self.meeting.takedown), (State.DRAFT, ""))
+
+
+class TakenDownPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.publisher = factories.staff_user("publisher")
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.kept = factories.meeting(cls.page, title="The right readout")
+
+    def setUp(self):
+        self.meeting = factories.meeting(self.page, title="The readout taken down")
+        self.url = self.meeting.get_absolute_url()
+
+    def lists_and_feeds(self):
+        return [
+            reverse("meetings:home"),
+            self.page.get_absolute_url(),
+            reverse("meetings:feed-rss"),
+            reverse("relations:feed-atom", args=["canada"]),
+        ]
+
+    def test_a_withdrawn_meeting_keeps_its_page_with_a_notice_and_leaves_lists_and_feeds(self):
+        workflow.take_down(
+            self.meeting, by=self.publisher, kind="withdrawn", note="It named the wrong minister."
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, "This readout has been withdrawn")
+        self.assertContains(response, "It named the wrong minister.")
+        for url in self.lists_and_feeds():
+            with self.subTest(url=url):
+                self.assertNotContains(self.client.get(url), "The readout taken down")
+
+    def test_withdrawing_needs_the_explanation(self):
+        with self.assertRaises(ValidationError):
+            workflow.take_down(self.meeting, by=self.publisher, kind="withdrawn", note="")
+
+    def test_a_meeting_published_in_error_is_gone(self):
+        workflow.take_down(self.meeting, by=self.publisher, kind="in_error")
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 410)
+        self.assertContains(response, "This page has been removed", status_code=410)
+
+    def test_a_merged_meeting_redirects_to_the_one_it_was_merged_into(self):
+        workflow.take_down(self.meeting, by=self.publisher, kind="merged", merged_into=self.kept)
+        self.assertRedirects(
+            self.client.get(self.url), self.kept.get_absolute_url(), status_code=301
+        )
+
+    def test_merging_needs_another_meeting(self):
+        with self.assertRaises(ValidationError):
+            workflow.take_down(self.meeting, by=self.publisher, kind="merged")
+
+
+class WorkflowPanelTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = member_of("Editors", "editor")
+        cls.publisher = member_of("Publishers", "publisher")
+        cls.meeting = factories.meeting(published=False)
+
+    def test_the_panel_offers_each_person_what_they_may_do(self):
+        url = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
+        self.client.force_login(self.editor)
+        response = self.client.get(url)
+        self.assertContains(response, 'value="submit"')
+        self.assertNotContains(response, 'value="publish_without_review"')
+        self.client.force_login(self.publisher)
+        self.assertContains(self.client.get(url), 'value="publish_without_review"')
+
+    def test_a_step_not_offered_is_refused_on_the_server(self):
+        self.client.force_login(self.editor)
+        transition = reverse("admin:meetings_meeting_transition", args=[self.meeting.pk])
+        response = self.client.post(
+            transition, {"transition": "publish_without_review", "comment": "x"}, follow=True
+        )
+        self.assertContains(response, "That step is not open to you")
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.state, State.DRAFT)
+
+    def test_a_refused_step_says_why(self):
+        self.client.force_login(self.publisher)
+        transition = reverse("admin:meetings_meeting_transition", args=[self.meeting.pk])
+        response = self.client.post(
+            transition, {"transition": "publish_without_review", "comment": ""}, follow=True
+        )
+        self.assertContains(response, "Write why this cannot wait for a review.")
