@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from meetings import workflow
 from tests import factories
 
 TOOLS = Path(__file__).resolve().parents[1] / ".tools" / "node_modules"
@@ -52,7 +53,10 @@ def site(db):
         position=99,
         image=factories.uploaded_gif("handshake.gif"),
     )
+    withdrawn = factories.meeting(page, title="A withdrawn readout")
+    workflow.take_down(withdrawn, by=None, kind="withdrawn", note="It named the wrong minister.")
     return [
+        withdrawn.get_absolute_url(),
         reverse("meetings:home"),
         reverse("relations:index"),
         page.get_absolute_url(),
