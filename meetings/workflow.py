@@ -15,6 +15,7 @@ publication log, and cached public pages are retired.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from . import notifications
 from .caching import content_changed
 from .models import Meeting, PublicationLogEntry
 
@@ -52,7 +53,9 @@ def _require_text(text, what):
 def submit_for_review(meeting, *, by, comment=""):
     _require_state(meeting, State.DRAFT)
     meeting.submitted_by = by
-    return _move(meeting, State.IN_REVIEW, by=by, comment=comment)
+    _move(meeting, State.IN_REVIEW, by=by, comment=comment)
+    notifications.submitted_for_review(meeting, by)
+    return meeting
 
 
 def reject(meeting, *, by, comment):
@@ -61,7 +64,9 @@ def reject(meeting, *, by, comment):
     _require_state(meeting, State.IN_REVIEW)
     _require_text(comment, "what needs to change, for the author")
     meeting.review_comment = comment
-    return _move(meeting, State.DRAFT, by=by, comment=comment)
+    _move(meeting, State.DRAFT, by=by, comment=comment)
+    notifications.reviewed(meeting, by, "rejected", comment)
+    return meeting
 
 
 def approve(meeting, *, by, at=None, comment=""):
@@ -74,7 +79,9 @@ def approve(meeting, *, by, at=None, comment=""):
             "eyes). In an emergency, publish it without review and give the reason."
         )
     meeting.review_comment = ""
-    return _publish(meeting, at, by=by, comment=comment)
+    _publish(meeting, at, by=by, comment=comment)
+    notifications.reviewed(meeting, by, "approved", comment)
+    return meeting
 
 
 def publish_without_review(meeting, *, by, reason, at=None):
@@ -83,7 +90,9 @@ def publish_without_review(meeting, *, by, reason, at=None):
     _require_state(meeting, State.DRAFT, State.IN_REVIEW)
     _require_text(reason, "why this cannot wait for a review")
     meeting.unreviewed = True
-    return _publish(meeting, at, by=by, comment=f"Published without review: {reason}")
+    _publish(meeting, at, by=by, comment=f"Published without review: {reason}")
+    notifications.published_without_review(meeting, by, reason)
+    return meeting
 
 
 def approve_retrospectively(meeting, *, by, comment=""):

@@ -192,3 +192,30 @@ class WorkflowPanelTests(TestCase):
             transition, {"transition": "publish_without_review", "comment": ""}, follow=True
         )
         self.assertContains(response, "Write why this cannot wait for a review.")
+
+
+class NotificationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = member_of("Editors", "editor")
+        cls.editor.email = "editor@example.org"
+        cls.editor.save()
+        cls.publisher = member_of("Publishers", "publisher")
+        cls.publisher.email = "publisher@example.org"
+        cls.publisher.save()
+        cls.meeting = factories.meeting(published=False, title="The readout")
+
+    def test_publishers_hear_of_a_submission_and_the_author_of_the_outcome(self):
+        from django.core import mail
+
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.submit_for_review(self.meeting, by=self.editor)
+        self.assertEqual([m.to for m in mail.outbox], [["publisher@example.org"]])
+        self.assertEqual(mail.outbox[0].subject, "For review: The readout")
+        self.assertIn(f"/admin/meetings/meeting/{self.meeting.pk}/change/", mail.outbox[0].body)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.reject(self.meeting, by=self.publisher, comment="Check item 3.")
+        self.assertEqual(mail.outbox[1].to, ["editor@example.org"])
+        self.assertEqual(mail.outbox[1].subject, "Rejected: The readout")
+        self.assertIn("Check item 3.", mail.outbox[1].body)
