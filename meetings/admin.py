@@ -159,6 +159,8 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
                 "workflow_state": admin_workflow.describe_state(meeting),
                 "workflow_actions": admin_workflow.available(meeting, request.user),
                 "transition_form": admin_workflow.TransitionForm(),
+                "can_share_preview": workflow.can_publish(request.user),
+                "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -172,6 +174,21 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         return [
             path("import/", import_readouts, name="meetings_meeting_import"),
             path("<int:object_id>/transition/", transition, name="meetings_meeting_transition"),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(partial(admin_workflow.staff_preview_view, self)),
+                name="meetings_meeting_preview",
+            ),
+            path(
+                "<int:object_id>/share-preview/",
+                self.admin_site.admin_view(partial(admin_workflow.share_preview_view, self)),
+                name="meetings_meeting_share_preview",
+            ),
+            path(
+                "<int:object_id>/preview-links/<int:link_id>/revoke/",
+                self.admin_site.admin_view(partial(admin_workflow.revoke_preview_view, self)),
+                name="meetings_meeting_revoke_preview",
+            ),
             *super().get_urls(),
         ]
 

@@ -1,13 +1,15 @@
 """The workflow panel on a meeting's admin page, and the view its buttons post to."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from . import workflow
-from .models import Meeting
+from .models import Meeting, PreviewLink
+from .views import render_preview
 
 State = Meeting.State
 
@@ -111,3 +113,40 @@ def describe_state(meeting):
         return Meeting.Takedown(meeting.takedown).label.split(":")[0].lower()
     text = meeting.get_state_display().lower()
     return f"{text}, not yet reviewed" if meeting.unreviewed else text
+
+
+def staff_preview_view(model_admin, request, object_id):
+    meeting = get_object_or_404(Meeting, pk=object_id)
+    if not model_admin.has_view_or_change_permission(request, meeting):
+        raise PermissionDenied
+    return render_preview(request, meeting)
+
+
+def share_preview_view(model_admin, request, object_id):
+    meeting = get_object_or_404(Meeting, pk=object_id)
+    if request.method != "POST":
+        raise PermissionDenied
+    try:
+        days = int(request.POST.get("days", "7"))
+        link = workflow.share_preview(meeting, by=request.user, days=days)
+    except ValueError:
+        messages.error(request, "Give the number of days the link should work.")
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, workflow.refusal(error))
+    else:
+        url = settings.PORTAL_BASE_URL + link.get_absolute_url()
+        messages.success(request, f"Preview link, valid for {days} day(s): {url}")
+    return redirect("admin:meetings_meeting_change", meeting.pk)
+
+
+def revoke_preview_view(model_admin, request, object_id, link_id):
+    link = get_object_or_404(PreviewLink, pk=link_id, meeting_id=object_id)
+    if request.method != "POST":
+        raise PermissionDenied
+    try:
+        workflow.revoke_preview(link, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, workflow.refusal(error))
+    else:
+        messages.success(request, "The preview link no longer works.")
+    return redirect("admin:meetings_meeting_change", object_id)

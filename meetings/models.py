@@ -549,3 +549,29 @@ class PublicationLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.meeting_title}: {self.from_state or '—'} → {self.to_state}"
+
+
+class PreviewLink(models.Model):
+    """A link that shows a meeting not yet public to someone outside the admin, for a while."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.meeting} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:preview", kwargs={"token": self.token})
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

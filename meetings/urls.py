@@ -20,6 +20,7 @@ urlpatterns = [
         cached(views.MeetingDetailView.as_view()),
         name="detail",
     ),
+    path("preview/<uuid:token>/", views.shared_preview, name="preview"),
     path("topics/", cached(views.TopicIndexView.as_view()), name="topics"),
     path(
         "topics/<str:slug>/",

@@ -10,7 +10,7 @@ from taggit.models import Tag
 from relations.models import Region, RelationsPage
 
 from . import topics
-from .models import AgendaItem, Meeting, attach_tags, public_tags
+from .models import AgendaItem, Meeting, PreviewLink, attach_tags, public_tags
 
 
 class HomeView(TemplateView):
@@ -140,3 +140,27 @@ def follows_topic_redirects(url_name):
         return wrapper
 
     return decorator
+
+
+def render_preview(request, meeting, *, shared_link=None):
+    """The public page of a meeting not (yet) public, marked as a preview, kept out of search."""
+    meeting = Meeting.objects.with_readout().get(pk=meeting.pk)
+    attach_tags([meeting, *meeting.agenda_items.all()])
+    response = TemplateResponse(
+        request,
+        "meetings/meeting_detail.html",
+        {"meeting": meeting, "preview": True, "shared_link": shared_link},
+    )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def shared_preview(request, token):
+    """A preview shared outside the admin: it works until it expires or is revoked."""
+    link = PreviewLink.objects.select_related("meeting").filter(token=token).first()
+    if link is None or link.revoked_at is not None:
+        raise Http404("There is no preview at this address.")
+    if not link.is_valid:
+        return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
+    return render_preview(request, link.meeting, shared_link=link)

@@ -12,12 +12,14 @@ publisher's approval. Every change is checked here, on the server, then recorded
 publication log, and cached public pages are retired.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from . import notifications
 from .caching import content_changed
-from .models import Meeting, PublicationLogEntry
+from .models import Meeting, PreviewLink, PublicationLogEntry
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 State = Meeting.State
@@ -138,6 +140,24 @@ def restore_as_draft(meeting, *, by, comment=""):
     meeting.takedown, meeting.takedown_note, meeting.merged_into = "", "", None
     meeting.taken_down_at = None
     return _move(meeting, State.DRAFT, by=by, comment=comment or "Restored as a draft.")
+
+
+def share_preview(meeting, *, by, days):
+    """A link showing the meeting as it will look, to someone outside the admin, for `days`."""
+    require_publisher(by)
+    if not 1 <= days <= 30:
+        raise ValidationError("A preview link lasts from 1 to 30 days.")
+    return PreviewLink.objects.create(
+        meeting=meeting, created_by=by, expires_at=timezone.now() + timedelta(days=days)
+    )
+
+
+def revoke_preview(link, *, by):
+    require_publisher(by)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
 
 
 # For commands, which act as the site rather than as a person.
