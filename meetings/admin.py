@@ -144,11 +144,26 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         (None, {"fields": ["relations_page", "title", "slug", "meeting_type"]}),
         ("When and where", {"fields": [("date", "start_time"), "duration", "place"]}),
         ("Readout", {"fields": ["lead", "tags"]}),
+        (
+            "Publication",
+            {
+                "fields": ["state", "published_at", "expires_at"],
+                "description": "Publish, schedule and take down with the Workflow panel below.",
+            },
+        ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["state", "published_at", *super().get_readonly_fields(request, obj)]
+        if not workflow.can_publish(request.user):
+            readonly.append("expires_at")
+        return readonly
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.edit_version += 1
+        else:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

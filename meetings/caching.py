@@ -2,9 +2,10 @@
 
 A cached page is stored under the current public content version (one database row, read
 once per request). Whatever changes what the public sees calls `content_changed()`: the
-workflow, the importer, the admin. A scheduled publication retires the cache by itself at
-its time, because the version row knows when the next one is due. Pages are also given an
-ETag built from the version, so browsers and proxies can revalidate with a 304.
+workflow, the importer, the admin. A scheduled publication or an expiry retires the cache
+by itself at its time, because the version row knows when the next one is due. Pages are
+also given an ETag built from the version, so browsers and proxies can revalidate with a
+304.
 """
 
 import functools
@@ -12,7 +13,7 @@ import functools
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -26,10 +27,19 @@ def content_changed():
     transaction.on_commit(_bump_version)
 
 
+def next_scheduled_change():
+    """The earliest time still to come at which a meeting goes public or expires."""
+    now = timezone.now()
+    upcoming = Meeting.objects.filter(state=Meeting.State.PUBLISHED).aggregate(
+        publication=Min("published_at", filter=Q(published_at__gt=now)),
+        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    times = [time for time in upcoming.values() if time is not None]
+    return min(times) if times else None
+
+
 def _bump_version():
-    next_change_at = Meeting.objects.filter(
-        state=Meeting.State.PUBLISHED, published_at__gt=timezone.now()
-    ).aggregate(next=Min("published_at"))["next"]
+    next_change_at = next_scheduled_change()
     updated = PublicContentVersion.objects.filter(pk=1).update(
         version=F("version") + 1, changed_at=timezone.now(), next_change_at=next_change_at
     )

@@ -134,6 +134,7 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
             "place",
             "lead",
             "tags",
+            "expires_at",
         ]
         widgets = {"lead": forms.Textarea(attrs={"rows": 6})}
 

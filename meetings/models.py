@@ -35,8 +35,11 @@ class MeetingType(models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, with a publication time that has come."""
-        return self.filter(state=Meeting.State.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published, its time come, its expiry (if any) not."""
+        now = timezone.now()
+        return self.filter(state=Meeting.State.PUBLISHED, published_at__lte=now).exclude(
+            expires_at__lte=now
+        )
 
     def taken_down(self):
         """Meetings taken down after publication; their addresses answer for them."""
@@ -115,6 +118,20 @@ class Meeting(models.Model):
         blank=True,
         verbose_name="publication time",
         help_text="The public sees the meeting from this time on. Empty: now, on publishing.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        verbose_name="expiry time",
+        help_text="Optional: the meeting leaves the public site at this time by itself.",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,10 +237,12 @@ class Meeting(models.Model):
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.state == self.State.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
 
     @property
@@ -467,6 +486,9 @@ class PublicContentVersion(models.Model):
     version = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
     next_change_at = models.DateTimeField(null=True, blank=True)
+    clock_checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When record_due_transitions last looked."
+    )
 
     class Meta:
         verbose_name = "public content version"

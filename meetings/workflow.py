@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from . import notifications
 from .caching import content_changed
-from .models import Meeting, PreviewLink, PublicationLogEntry
+from .models import Meeting, PreviewLink, PublicationLogEntry, PublicContentVersion
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 State = Meeting.State
@@ -158,6 +158,40 @@ def revoke_preview(link, *, by):
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+def record_due_transitions(now=None):
+    """Log the meetings that went public or expired by the clock since the last look.
+
+    The public site needs no such step (what is public is decided when it is read); this
+    is for the log, and to retire cached pages at once. Returns (went public, expired).
+    """
+    now = now or timezone.now()
+    clock, _ = PublicContentVersion.objects.get_or_create(pk=1)
+    since = clock.clock_checked_at or now - timedelta(days=1)
+    published = Meeting.objects.filter(state=State.PUBLISHED)
+    went_public = list(published.filter(published_at__gt=since, published_at__lte=now))
+    expired = list(published.filter(expires_at__gt=since, expires_at__lte=now))
+    for meeting in went_public:
+        _log_clock(meeting, "published", "Became public at its scheduled time.")
+    for meeting in expired:
+        _log_clock(meeting, "expired", "Left the public site at its expiry time.")
+    clock.clock_checked_at = now
+    clock.save(update_fields=["clock_checked_at"])
+    if went_public or expired:
+        content_changed()
+    return went_public, expired
+
+
+def _log_clock(meeting, to_state, comment):
+    PublicationLogEntry.objects.create(
+        meeting=meeting,
+        meeting_title=meeting.title,
+        from_state=State.PUBLISHED,
+        to_state=to_state,
+        published_at=meeting.published_at,
+        comment=comment,
+    )
 
 
 # For commands, which act as the site rather than as a person.

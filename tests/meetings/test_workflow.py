@@ -219,3 +219,77 @@ class NotificationTests(TestCase):
         self.assertEqual(mail.outbox[1].to, ["editor@example.org"])
         self.assertEqual(mail.outbox[1].subject, "Rejected: The readout")
         self.assertIn("Check item 3.", mail.outbox[1].body)
+
+
+class ClockTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+
+    def test_a_meeting_leaves_every_public_list_at_its_expiry_time(self):
+        expires = timezone.now() + timedelta(hours=1)
+        meeting = factories.meeting(self.page, title="Short-lived readout", expires_at=expires)
+        self.assertContains(self.client.get(reverse("meetings:home")), "Short-lived readout")
+        later = expires + timedelta(seconds=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertNotContains(self.client.get(reverse("meetings:home")), "Short-lived")
+            self.assertNotContains(self.client.get(reverse("meetings:feed-atom")), "Short-lived")
+            self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
+
+    def test_the_command_logs_what_the_clock_did_once(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from meetings.models import PublicationLogEntry
+
+        call_command("record_due_transitions", stdout=StringIO())
+        soon = timezone.now() + timedelta(minutes=5)
+        scheduled = factories.meeting(self.page, title="Scheduled", published_at=soon)
+        expiring = factories.meeting(self.page, title="Expiring", expires_at=soon)
+        later = soon + timedelta(minutes=1)
+        out = StringIO()
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            call_command("record_due_transitions", stdout=out)
+            call_command("record_due_transitions", stdout=StringIO())
+        self.assertEqual(out.getvalue(), f"public: {scheduled}\nexpired: {expiring}\n")
+        self.assertEqual(
+            sorted(PublicationLogEntry.objects.values_list("meeting_title", "to_state")),
+            [("Expiring", "expired"), ("Scheduled", "published")],
+        )
+
+
+class DeskTests(TestCase):
+    def test_new_meetings_remember_who_wrote_them(self):
+        from tests.meetings.test_admin import meeting_form
+
+        editor = member_of("Editors", "editor")
+        self.client.force_login(editor)
+        self.client.post(
+            reverse("admin:meetings_meeting_add"), meeting_form(factories.relations_page())
+        )
+        self.assertEqual(Meeting.objects.get().created_by, editor)
+
+
+class EditorsDeskTests(TestCase):
+    def test_the_admin_front_page_shows_each_person_their_shelves(self):
+        editor = member_of("Editors", "desk-editor")
+        publisher = member_of("Publishers", "desk-publisher")
+        mine = factories.meeting(published=False, title="My own draft", created_by=editor)
+        review = factories.meeting(published=False, title="Please review me")
+        workflow.submit_for_review(review, by=editor)
+        factories.meeting(title="Out already")
+
+        self.client.force_login(editor)
+        response = self.client.get(reverse("admin:index"))
+        self.assertContains(response, "Your desk")
+        self.assertContains(response, "My own draft")
+        self.assertContains(response, "<h3>My meetings in review</h3>", html=True)
+        self.assertNotContains(response, "Awaiting my review")
+
+        self.client.force_login(publisher)
+        response = self.client.get(reverse("admin:index"))
+        self.assertContains(response, "<h3>Awaiting my review</h3>", html=True)
+        self.assertContains(response, "Please review me")
+        self.assertContains(response, "Out already")
+        self.assertNotContains(response, mine.title)

@@ -1,0 +1,52 @@
+"""The editors' desk on the admin's front page: the meetings that need this person now."""
+
+from django import template
+from django.db.models import Q
+from django.utils import timezone
+
+from meetings import workflow
+from meetings.models import Meeting
+
+register = template.Library()
+ROWS = 10
+
+
+@register.inclusion_tag("admin/meetings/editors_desk.html", takes_context=True)
+def editors_desk(context):
+    user = context["request"].user
+    meetings = Meeting.objects.select_related("relations_page").order_by("-updated_at")
+    now = timezone.now()
+    published = meetings.filter(state=Meeting.State.PUBLISHED)
+    shelves = [
+        ("My drafts", meetings.filter(state=Meeting.State.DRAFT, created_by=user)),
+        (
+            "Sent back to me",
+            meetings.filter(state=Meeting.State.DRAFT, submitted_by=user).exclude(
+                review_comment=""
+            ),
+        ),
+    ]
+    if workflow.can_publish(user):
+        shelves += [
+            (
+                "Awaiting my review",
+                meetings.filter(state=Meeting.State.IN_REVIEW).exclude(submitted_by=user),
+            ),
+            ("Published without review", published.filter(unreviewed=True)),
+        ]
+    else:
+        shelves.append(
+            (
+                "My meetings in review",
+                meetings.filter(state=Meeting.State.IN_REVIEW, submitted_by=user),
+            )
+        )
+    shelves += [
+        ("Scheduled", published.filter(published_at__gt=now).order_by("published_at")),
+        (
+            "Recently published",
+            published.filter(Q(published_at__lte=now)).order_by("-published_at"),
+        ),
+        ("Taken down", meetings.filter(state=Meeting.State.TAKEN_DOWN).order_by("-taken_down_at")),
+    ]
+    return {"shelves": [(title, list(rows[:ROWS])) for title, rows in shelves]}
