@@ -34,6 +34,7 @@ class OrderedInline(admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "position":
             field.required = False
+            field.initial = None  # an untouched extra row stays unchanged, and is skipped
             field.widget.attrs.update({"class": "position-input", "min": 1})
             field.help_text = "Order; leave empty to add at the end."
         return field

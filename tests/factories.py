@@ -103,3 +103,38 @@ def staff_user(username="editor", superuser=True):
     return get_user_model().objects.create_user(
         username=username, is_staff=True, is_superuser=superuser
     )
+
+
+def ensure_groups():
+    """The Editors and Publishers groups as the migration makes them.
+
+    Transactional tests (the browser tests) empty the database afterwards, rows made by
+    migrations included; the next one makes the groups again with this.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    migration = importlib.import_module("meetings.migrations.0006_editor_and_publisher_groups")
+    for name, specs in (
+        ("Editors", [migration.EDITORS]),
+        ("Publishers", [migration.EDITORS, migration.PUBLISHERS_ALSO]),
+    ):
+        group, _ = Group.objects.get_or_create(name=name)
+        for spec in specs:
+            for app_label, codename in migration.codenames(spec):
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+
+
+def member_of(group_name, username, **fields):
+    """A staff user (no password) in the Editors or Publishers group."""
+    from django.contrib.auth.models import Group
+
+    ensure_groups()
+    user = get_user_model().objects.create_user(username=username, is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -1,8 +1,6 @@
 from datetime import timedelta
 from unittest import mock
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 from django.urls import reverse
@@ -13,17 +11,11 @@ from meetings.models import PreviewLink
 from tests import factories
 
 
-def member_of(group_name, username):
-    user = get_user_model().objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 class PreviewTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = member_of("Editors", "editor")
-        cls.publisher = member_of("Publishers", "publisher")
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
         cls.draft = factories.full_meeting(published=False, title="A draft readout")
         cls.staff_url = reverse("admin:meetings_meeting_preview", args=[cls.draft.pk])
 

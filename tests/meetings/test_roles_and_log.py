@@ -1,5 +1,3 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import TestCase
@@ -12,17 +10,11 @@ from tests.meetings.test_admin import meeting_form
 from tests.meetings.test_importing import FIXTURES
 
 
-def member_of(group_name, username):
-    user = get_user_model().objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 class RolesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = member_of("Editors", "editor")
-        cls.publisher = member_of("Publishers", "publisher")
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
         cls.page = factories.relations_page()
         cls.draft = factories.meeting(cls.page, published=False)
 

@@ -1,8 +1,6 @@
 from datetime import timedelta
 from unittest import mock
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
@@ -15,18 +13,12 @@ from tests import factories
 State = Meeting.State
 
 
-def member_of(group_name, username):
-    user = get_user_model().objects.create_user(username=username, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 class TransitionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = member_of("Editors", "editor")
-        cls.publisher = member_of("Publishers", "publisher")
-        cls.other_publisher = member_of("Publishers", "other-publisher")
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
+        cls.other_publisher = factories.member_of("Publishers", "other-publisher")
         cls.page = factories.relations_page()
 
     def setUp(self):
@@ -162,8 +154,8 @@ class TakenDownPagesTests(TestCase):
 class WorkflowPanelTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = member_of("Editors", "editor")
-        cls.publisher = member_of("Publishers", "publisher")
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
         cls.meeting = factories.meeting(published=False)
 
     def test_the_panel_offers_each_person_what_they_may_do(self):
@@ -197,10 +189,10 @@ class WorkflowPanelTests(TestCase):
 class NotificationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.editor = member_of("Editors", "editor")
+        cls.editor = factories.member_of("Editors", "editor")
         cls.editor.email = "editor@example.org"
         cls.editor.save()
-        cls.publisher = member_of("Publishers", "publisher")
+        cls.publisher = factories.member_of("Publishers", "publisher")
         cls.publisher.email = "publisher@example.org"
         cls.publisher.save()
         cls.meeting = factories.meeting(published=False, title="The readout")
@@ -263,7 +255,7 @@ class DeskTests(TestCase):
     def test_new_meetings_remember_who_wrote_them(self):
         from tests.meetings.test_admin import meeting_form
 
-        editor = member_of("Editors", "editor")
+        editor = factories.member_of("Editors", "editor")
         self.client.force_login(editor)
         self.client.post(
             reverse("admin:meetings_meeting_add"), meeting_form(factories.relations_page())
@@ -273,8 +265,8 @@ class DeskTests(TestCase):
 
 class EditorsDeskTests(TestCase):
     def test_the_admin_front_page_shows_each_person_their_shelves(self):
-        editor = member_of("Editors", "desk-editor")
-        publisher = member_of("Publishers", "desk-publisher")
+        editor = factories.member_of("Editors", "desk-editor")
+        publisher = factories.member_of("Publishers", "desk-publisher")
         mine = factories.meeting(published=False, title="My own draft", created_by=editor)
         review = factories.meeting(published=False, title="Please review me")
         workflow.submit_for_review(review, by=editor)

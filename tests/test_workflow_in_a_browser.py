@@ -1,0 +1,112 @@
+"""The editorial path in Chromium: an editor writes and submits, a publisher rejects with
+a comment, the editor fixes and resubmits, the publisher schedules; when the time comes a
+visitor sees the meeting and the feed lists it. Skips like the other browser tests."""
+
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+from urllib.request import urlopen
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting
+from tests import factories
+from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
+
+PASSWORD = "s3cret-pass"
+
+
+@pytest.fixture
+def people(db):
+    users = {}
+    for name, group in (("erin", "Editors"), ("paul", "Publishers")):
+        user = factories.member_of(group, name, email=f"{name}@example.org")
+        user.set_password(PASSWORD)
+        user.save()
+        users[name] = user
+    factories.meeting_type("foreign-ministers-meeting")
+    factories.relations_page("Atlantis", title="Japan-Atlantis Relations")
+    return users
+
+
+def test_write_reject_fix_schedule_and_publish(people, live_server, monkeypatch):
+    require(Path(CHROMIUM).exists(), "Chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def session(username):
+            page = browser.new_context().new_page()
+            page.goto(live_server.url + reverse("admin:login"))
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("input[type=submit]")
+            return page
+
+        def step(page, action, comment="", publish_at=None):
+            if comment:
+                page.fill(".workflow-panel textarea[name=comment]", comment)
+            if publish_at:
+                page.fill(".workflow-panel input[name=publish_at]", publish_at)
+            page.click(f".workflow-panel button[value={action}]")
+            return page.wait_for_selector(".messagelist li").inner_text()
+
+        editor = session("erin")
+        editor.goto(live_server.url + reverse("admin:meetings_meeting_add"))
+        editor.click("#id_relations_page + .select2 .select2-selection")
+        editor.fill(".select2-search__field", "Atlantis")
+        editor.click(".select2-results__option:has-text('Japan-Atlantis Relations')")
+        editor.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
+        editor.select_option("#id_meeting_type", label="Foreign ministers’ meeting")
+        editor.fill("#id_date", "2024-06-03")
+        editor.fill("#id_lead", "On June 3, the two ministers met.")
+        editor.fill("#id_agenda_items-0-text", "The ministers discussed regional issues.")
+        editor.locator("#agenda_items-group .add-row a").click()
+        editor.fill("#id_agenda_items-1-text", "On North Korea, they agreed to cooperate.")
+        editor.check("#id_agenda_items-1-is_sub_item")
+        editor.click("input[name=_continue]")
+        editor.wait_for_load_state()
+        assert not editor.locator(".errorlist").count(), editor.locator(
+            ".errorlist"
+        ).all_inner_texts()
+        meeting = Meeting.objects.get()
+        change_url = live_server.url + reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        assert "in review" in step(editor, "submit")
+
+        publisher = session("paul")
+        publisher.goto(live_server.url + reverse("admin:index"))
+        assert "Japan-Atlantis Foreign Ministers’ Meeting" in publisher.inner_text("#editors-desk")
+        publisher.goto(change_url)
+        assert "draft" in step(publisher, "reject", comment="Name the counterpart in the lead.")
+
+        editor.goto(live_server.url + reverse("admin:index"))
+        assert "Sent back to me" in editor.inner_text("#editors-desk")
+        editor.goto(change_url)
+        assert "Name the counterpart in the lead." in editor.inner_text(".workflow-panel")
+        editor.fill("#id_lead", "On June 3, Mr. SATO met the Honorable Maria Quill.")
+        editor.click("input[name=_continue]")
+        editor.wait_for_load_state()
+        assert not editor.locator(".errorlist").count(), editor.locator(
+            ".errorlist"
+        ).all_inner_texts()
+        assert "in review" in step(editor, "submit")
+
+        when = timezone.localtime() + timedelta(days=1)
+        publisher.goto(change_url)
+        message = step(publisher, "approve", publish_at=when.strftime("%Y-%m-%dT%H:%M"))
+        assert "scheduled for" in message
+        browser.close()
+
+    public_url = live_server.url + Meeting.objects.get().get_absolute_url()
+    with pytest.raises(Exception, match="404"):
+        urlopen(public_url)
+    later = timezone.now() + timedelta(days=1, minutes=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        html = urlopen(public_url).read().decode()
+        feed = urlopen(live_server.url + reverse("meetings:feed-atom")).read().decode()
+    assert "Mr. SATO met the Honorable Maria Quill." in html
+    assert "Japan-Atlantis Foreign Ministers’ Meeting" in feed
