@@ -160,6 +160,12 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
             readonly.append("expires_at")
         return readonly
 
+    def has_change_permission(self, request, obj=None):
+        # What the public sees changes only through a correction that is approved.
+        if obj is not None and obj.state == Meeting.State.PUBLISHED:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.edit_version += 1
@@ -177,6 +183,7 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
                 "transition_form": admin_workflow.TransitionForm(),
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
+                "open_correction": meeting.corrections.first(),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -35,6 +35,17 @@ class TransitionForm(forms.Form):
         queryset=Meeting.objects.published().select_related("relations_page"),
         label="Merged into",
     )
+    major = forms.BooleanField(
+        required=False,
+        label="Major correction",
+        help_text="For a correction: a major one is announced to readers with a change note.",
+    )
+    change_note = forms.CharField(
+        required=False,
+        label="Public change note",
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="Shown on the page and in the feeds as “Updated on <date>: <note>”.",
+    )
 
 
 def available(meeting, user):
@@ -51,12 +62,14 @@ def available(meeting, user):
             ("reject", "Reject, back to draft"),
             ("publish_without_review", "Publish without review…"),
         ]
-    elif meeting.state == State.PUBLISHED and publisher:
-        if not meeting.is_public:
-            actions.append(("unschedule", "Unschedule, back to review"))
-        if meeting.unreviewed:
-            actions.append(("approve_retrospectively", "Approve (reviewed after publication)"))
-        actions.append(("take_down", "Take down"))
+    elif meeting.state == State.PUBLISHED:
+        actions.append(("correct", "Correct: work on a draft of this published meeting"))
+        if publisher:
+            if not meeting.is_public:
+                actions.append(("unschedule", "Unschedule, back to review"))
+            if meeting.unreviewed:
+                actions.append(("approve_retrospectively", "Approve (reviewed after publication)"))
+            actions.append(("take_down", "Take down"))
     elif meeting.state == State.TAKEN_DOWN:
         actions.append(("restore", "Restore as a new draft"))
     return actions
@@ -64,7 +77,7 @@ def available(meeting, user):
 
 def transition_view(model_admin, request, object_id):
     meeting = get_object_or_404(Meeting, pk=object_id)
-    if request.method != "POST" or not model_admin.has_change_permission(request, meeting):
+    if request.method != "POST" or not model_admin.has_view_or_change_permission(request, meeting):
         raise PermissionDenied
     form = TransitionForm(request.POST)
     action = request.POST.get("transition", "")
@@ -76,14 +89,31 @@ def transition_view(model_admin, request, object_id):
     try:
         if action == "submit":
             workflow.submit_for_review(meeting, by=user, comment=data["comment"])
+        elif action == "correct":
+            draft = workflow.start_correction(meeting, by=user)
+            messages.success(request, "Edit this draft; the public keeps the published version.")
+            return redirect("admin:meetings_meeting_change", draft.pk)
         elif action == "approve":
-            workflow.approve(meeting, by=user, at=data["publish_at"], comment=data["comment"])
+            corrected = workflow.approve(
+                meeting,
+                by=user,
+                at=data["publish_at"],
+                comment=data["comment"],
+                major=data["major"],
+                change_note=data["change_note"],
+            )
+            if corrected.pk != meeting.pk:
+                messages.success(request, "The correction is published.")
+                return redirect("admin:meetings_meeting_change", corrected.pk)
         elif action == "reject":
             workflow.reject(meeting, by=user, comment=data["comment"])
         elif action == "publish_without_review":
-            workflow.publish_without_review(
+            published = workflow.publish_without_review(
                 meeting, by=user, reason=data["comment"], at=data["publish_at"]
             )
+            if published.pk != meeting.pk:
+                messages.success(request, "The correction is published, not yet reviewed.")
+                return redirect("admin:meetings_meeting_change", published.pk)
         elif action == "approve_retrospectively":
             workflow.approve_retrospectively(meeting, by=user, comment=data["comment"])
         elif action == "unschedule":
@@ -107,6 +137,8 @@ def transition_view(model_admin, request, object_id):
 
 
 def describe_state(meeting):
+    if meeting.draft_of_id:
+        return f"correction of a published meeting, {meeting.get_state_display().lower()}"
     if meeting.state == State.PUBLISHED and not meeting.is_public:
         return f"scheduled for {timezone.localtime(meeting.published_at):%Y-%m-%d %H:%M %Z}"
     if meeting.state == State.TAKEN_DOWN:

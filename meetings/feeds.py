@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
@@ -40,7 +41,11 @@ class MeetingFeed(Feed):
         return meeting.title
 
     def item_description(self, meeting):
-        return meeting.lead
+        notes = list(meeting.change_notes.all())
+        if not notes:
+            return meeting.lead
+        when = timezone.localtime(notes[0].at)
+        return f"Updated on {when:%B} {when.day}, {when.year}: {notes[0].note}\n\n{meeting.lead}"
 
     def item_guid(self, meeting):
         return meeting.guid

@@ -61,14 +61,16 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_feed(self):
         """Newest publications first: what a subscriber has not seen yet."""
-        return self.select_related("meeting_type", "relations_page").order_by(
-            "-published_at", "-pk"
+        return (
+            self.select_related("meeting_type", "relations_page")
+            .prefetch_related("change_notes")
+            .order_by("-published_at", "-pk")
         )
 
     def with_readout(self):
         """A meeting with everything its page renders but tags (see `attach_tags`)."""
         return self.select_related("meeting_type", "relations_page").prefetch_related(
-            "participants", "photo_sessions", "agenda_items"
+            "participants", "photo_sessions", "agenda_items", "change_notes"
         )
 
 
@@ -157,6 +159,15 @@ class Meeting(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        editable=False,
+        help_text="The published meeting this draft corrects; approving it updates that one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     edit_version = models.PositiveIntegerField(
@@ -175,7 +186,14 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["relations_page", "date", "slug"],
+                condition=Q(draft_of__isnull=True),
                 name="meeting_slug_unique_per_page_and_date",
+            ),
+            models.UniqueConstraint(
+                fields=["draft_of"],
+                condition=Q(draft_of__isnull=False),
+                name="meeting_one_open_correction",
+                violation_error_message="This meeting already has a correction being drafted.",
             ),
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(published_at__isnull=False),
@@ -217,8 +235,13 @@ class Meeting(models.Model):
         self.slug = self.slug or self.slug_from_title()
         if self.relations_page_id and self.date and self.slug:
             clash = Meeting.objects.filter(
-                relations_page_id=self.relations_page_id, date=self.date, slug=self.slug
+                relations_page_id=self.relations_page_id,
+                date=self.date,
+                slug=self.slug,
+                draft_of__isnull=True,
             ).exclude(pk=self.pk)
+            if self.draft_of_id:
+                clash = clash.exclude(pk=self.draft_of_id).none()
             if clash.exists():
                 raise ValidationError(
                     {
@@ -597,3 +620,20 @@ class PreviewLink(models.Model):
     @property
     def is_valid(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ChangeNote(models.Model):
+    """A public note of a major correction: “Updated on <date>: <note>”."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="change_notes")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d}: {self.note}"

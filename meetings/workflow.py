@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from . import notifications
 from .caching import content_changed
-from .models import Meeting, PreviewLink, PublicationLogEntry, PublicContentVersion
+from .models import (
+    AgendaItem,
+    ChangeNote,
+    Meeting,
+    Participant,
+    PhotoSession,
+    PreviewLink,
+    PublicationLogEntry,
+    PublicContentVersion,
+)
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 State = Meeting.State
@@ -71,8 +80,11 @@ def reject(meeting, *, by, comment):
     return meeting
 
 
-def approve(meeting, *, by, at=None, comment=""):
-    """Publish a meeting in review now, or schedule it for `at`. Not one's own."""
+def approve(meeting, *, by, at=None, comment="", major=False, change_note=""):
+    """Publish a meeting in review now, or schedule it for `at`. Not one's own.
+
+    A correction of a published meeting is published onto it instead: `major` ones carry a
+    public change note."""
     require_publisher(by)
     _require_state(meeting, State.IN_REVIEW)
     if by is not None and meeting.submitted_by_id == by.pk:
@@ -80,6 +92,10 @@ def approve(meeting, *, by, at=None, comment=""):
             "You submitted this meeting: another publisher must approve it (second pair of "
             "eyes). In an emergency, publish it without review and give the reason."
         )
+    if meeting.draft_of_id:
+        live = apply_correction(meeting, by=by, major=major, change_note=change_note)
+        notifications.reviewed(meeting, by, "approved", comment)
+        return live
     meeting.review_comment = ""
     _publish(meeting, at, by=by, comment=comment)
     notifications.reviewed(meeting, by, "approved", comment)
@@ -91,6 +107,12 @@ def publish_without_review(meeting, *, by, reason, at=None):
     require_publisher(by)
     _require_state(meeting, State.DRAFT, State.IN_REVIEW)
     _require_text(reason, "why this cannot wait for a review")
+    if meeting.draft_of_id:
+        live = apply_correction(meeting, by=by, major=False, change_note="")
+        live.unreviewed = True
+        live.save(update_fields=["unreviewed"])
+        notifications.published_without_review(live, by, reason)
+        return live
     meeting.unreviewed = True
     _publish(meeting, at, by=by, comment=f"Published without review: {reason}")
     notifications.published_without_review(meeting, by, reason)
@@ -140,6 +162,82 @@ def restore_as_draft(meeting, *, by, comment=""):
     meeting.takedown, meeting.takedown_note, meeting.merged_into = "", "", None
     meeting.taken_down_at = None
     return _move(meeting, State.DRAFT, by=by, comment=comment or "Restored as a draft.")
+
+
+def start_correction(live, *, by):
+    """A draft copy of a published meeting to correct; the public keeps seeing the live one."""
+    _require_state(live, State.PUBLISHED)
+    if live.draft_of_id:
+        raise ValidationError("This is itself a correction.")
+    existing = live.corrections.first()
+    if existing is not None:
+        return existing
+    draft = Meeting(
+        relations_page=live.relations_page,
+        slug=live.slug,
+        draft_of=live,
+        state=State.DRAFT,
+        created_by=by,
+    )
+    copy_content(live, draft)
+    PublicationLogEntry.objects.create(
+        meeting=draft,
+        meeting_title=draft.title,
+        actor=by,
+        to_state=State.DRAFT,
+        comment=f"Correction of the published meeting #{live.pk} started.",
+    )
+    return draft
+
+
+def apply_correction(draft, *, by, major, change_note):
+    """Publish a correction onto its live meeting, then close the draft."""
+    live = draft.draft_of
+    if major:
+        _require_text(change_note, "the public change note of a major correction")
+    copy_content(draft, live)
+    if major:
+        ChangeNote.objects.create(meeting=live, note=change_note.strip(), by=by)
+    comment = f"Major correction: {change_note.strip()}" if major else "Minor correction."
+    _log(live, live.state, by=by, comment=comment)
+    draft.delete()
+    return live
+
+
+CONTENT_FIELDS = ["title", "meeting_type", "date", "start_time", "duration", "place", "lead"]
+
+
+def copy_content(source, target):
+    """Make target's content (fields, people, photos, overview, tags) the same as source's."""
+    for name in CONTENT_FIELDS:
+        setattr(target, name, getattr(source, name))
+    target.save()
+    target.participants.all().delete()
+    Participant.objects.bulk_create(
+        Participant(meeting=target, side=p.side, name=p.name, title=p.title, position=p.position)
+        for p in source.participants.all()
+    )
+    target.photo_sessions.all().delete()
+    PhotoSession.objects.bulk_create(
+        PhotoSession(
+            meeting=target,
+            image=p.image.name,
+            width=p.width,
+            height=p.height,
+            caption=p.caption,
+            alt_text=p.alt_text,
+            credit=p.credit,
+            position=p.position,
+        )
+        for p in source.photo_sessions.all()
+    )
+    target.agenda_items.all().delete()
+    for item in source.agenda_items.all():
+        copied = AgendaItem.objects.create(
+            meeting=target, position=item.position, is_sub_item=item.is_sub_item, text=item.text
+        )
+        copied.tags.set(list(item.tags.all()))
+    target.tags.set(list(source.tags.all()))
 
 
 def share_preview(meeting, *, by, days):

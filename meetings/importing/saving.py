@@ -27,12 +27,15 @@ def save_readout(parsed, *, publish=False, region=None):
         slug = Meeting(title=parsed.title).slug_from_title()
         meeting = (
             Meeting.objects.select_for_update()
-            .filter(relations_page=page, date=parsed.date, slug=slug)
+            .filter(relations_page=page, date=parsed.date, slug=slug, draft_of__isnull=True)
             .first()
         )
         created = meeting is None
         if created:
             meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
+        elif meeting.state == Meeting.State.PUBLISHED and not publish:
+            # What the public sees changes only when a correction is approved.
+            meeting = workflow.start_correction(meeting, by=None)
         meeting.title = parsed.title
         meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
         meeting.start_time = parsed.start_time
@@ -107,7 +110,9 @@ def existing_for(parsed):
     meeting = None
     if page is not None:
         slug = Meeting(title=parsed.title).slug_from_title()
-        meeting = Meeting.objects.filter(relations_page=page, date=parsed.date, slug=slug).first()
+        meeting = Meeting.objects.filter(
+            relations_page=page, date=parsed.date, slug=slug, draft_of__isnull=True
+        ).first()
     return page, meeting
 
 

@@ -256,7 +256,7 @@ class ReorderingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.user = factories.staff_user()
-        cls.meeting = factories.meeting()
+        cls.meeting = factories.meeting(published=False)
         cls.items = factories.agenda(cls.meeting, "First.", "Second.", "Third.")
 
     def setUp(self):

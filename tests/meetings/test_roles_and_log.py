@@ -105,7 +105,7 @@ class NoLostEditsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.user = factories.staff_user()
-        cls.meeting = factories.meeting(lead="On Monday, they met.")
+        cls.meeting = factories.meeting(lead="On Monday, they met.", published=False)
 
     def setUp(self):
         self.client.force_login(self.user)
