@@ -48,7 +48,7 @@ dev: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-TEST_ENV := DJANGO_SECRET_KEY=insecure-test-key \
+TEST_ENV := DJANGO_SECRET_KEY=insecure-test-key DATABASE_CONN_MAX_AGE=0 \
 	DJANGO_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage
 
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.

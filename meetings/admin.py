@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import admin_import, admin_workflow, topics, workflow
+from . import admin_import, admin_workflow, revisions, topics, workflow
 from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import (
@@ -173,6 +173,10 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.record(form.instance, by=request.user, event="Saved in the admin")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         meeting = self.get_object(request, object_id)
         if meeting is not None:
@@ -197,6 +201,11 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         return [
             path("import/", import_readouts, name="meetings_meeting_import"),
             path("<int:object_id>/transition/", transition, name="meetings_meeting_transition"),
+            path(
+                "<int:object_id>/revisions/",
+                self.admin_site.admin_view(partial(admin_workflow.revisions_view, self)),
+                name="meetings_meeting_revisions",
+            ),
             path(
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(partial(admin_workflow.staff_preview_view, self)),

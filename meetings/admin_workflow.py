@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from . import workflow
+from . import revisions, workflow
 from .models import Meeting, PreviewLink
 from .views import render_preview
 
@@ -182,3 +183,42 @@ def revoke_preview_view(model_admin, request, object_id, link_id):
     else:
         messages.success(request, "The preview link no longer works.")
     return redirect("admin:meetings_meeting_change", object_id)
+
+
+def revisions_view(model_admin, request, object_id):
+    """The meeting's revisions: who, when, which step; compare any two; restore one."""
+    meeting = get_object_or_404(Meeting, pk=object_id)
+    subject = meeting.draft_of or meeting
+    if not model_admin.has_view_or_change_permission(request, subject):
+        raise PermissionDenied
+    history = list(subject.revisions.select_related("created_by"))
+    if request.method == "POST":
+        revision = next((r for r in history if str(r.number) == request.POST.get("restore")), None)
+        if revision is None:
+            messages.error(request, "Choose a revision to restore.")
+            return redirect("admin:meetings_meeting_revisions", subject.pk)
+        try:
+            draft = workflow.restore_revision(revision, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, workflow.refusal(error))
+            return redirect("admin:meetings_meeting_revisions", subject.pk)
+        messages.success(request, f"Revision {revision.number} is restored as a draft.")
+        return redirect("admin:meetings_meeting_change", draft.pk)
+    by_number = {str(r.number): r for r in history}
+    older, newer = by_number.get(request.GET.get("a")), by_number.get(request.GET.get("b"))
+    if older and newer and older.number > newer.number:
+        older, newer = newer, older
+    return TemplateResponse(
+        request,
+        "admin/meetings/revisions.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": Meeting._meta,
+            "title": f"Revisions of “{subject}”",
+            "meeting": subject,
+            "history": history,
+            "older": older,
+            "newer": newer,
+            "diff": revisions.diff(older, newer) if older and newer else None,
+        },
+    )

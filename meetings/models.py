@@ -637,3 +637,34 @@ class ChangeNote(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d}: {self.note}"
+
+
+class MeetingRevision(models.Model):
+    """The whole meeting as it was at a save or a step of the workflow.
+
+    Revisions of a correction belong to the published meeting it corrects, so one history
+    tells the meeting's whole story. `data` holds the fields, people, photos, overview and
+    tags (see `revisions.snapshot`).
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=20)
+    correction = models.BooleanField(default=False, help_text="Saved on a correction draft.")
+    event = models.CharField(max_length=200)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="revision_number_unique_per_meeting"
+            )
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of {self.data.get('title', '')}"

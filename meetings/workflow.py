@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, revisions
 from .caching import content_changed
 from .models import (
     AgendaItem,
@@ -187,6 +187,7 @@ def start_correction(live, *, by):
         to_state=State.DRAFT,
         comment=f"Correction of the published meeting #{live.pk} started.",
     )
+    revisions.record(draft, by=by, event="Correction started")
     return draft
 
 
@@ -238,6 +239,27 @@ def copy_content(source, target):
         )
         copied.tags.set(list(item.tags.all()))
     target.tags.set(list(source.tags.all()))
+
+
+def restore_revision(revision, *, by):
+    """Make a revision's content the meeting's again, as a draft to review.
+
+    A published meeting gets it in a correction draft; the public version stays until that
+    is approved. Returns the draft that now holds it."""
+    meeting = revision.meeting
+    if meeting.state == State.PUBLISHED:
+        target = start_correction(meeting, by=by)
+    else:
+        target = meeting
+        if target.state == State.TAKEN_DOWN:
+            target.takedown, target.takedown_note, target.merged_into = "", "", None
+            target.taken_down_at = None
+    revisions.apply(revision.data, target)
+    from_state = target.state
+    target.state = State.DRAFT
+    target.save()
+    _log(target, from_state, by=by, comment=f"Revision {revision.number} restored.")
+    return target
 
 
 def share_preview(meeting, *, by, days):
@@ -315,15 +337,32 @@ def _publish(meeting, at, *, by, comment):
     return _move(meeting, State.PUBLISHED, by=by, comment=comment)
 
 
+# What a step changes; saving only these never overwrites an edit made meanwhile.
+WORKFLOW_FIELDS = [
+    "state",
+    "published_at",
+    "submitted_by",
+    "review_comment",
+    "unreviewed",
+    "takedown",
+    "takedown_note",
+    "taken_down_at",
+    "merged_into",
+    "updated_at",
+]
+
+
 def _move(meeting, to_state, *, by, comment):
     from_state = meeting.state
     meeting.state = to_state
-    meeting.save()
+    meeting.save(update_fields=WORKFLOW_FIELDS)
     _log(meeting, from_state, by=by, comment=comment)
     return meeting
 
 
 def _log(meeting, from_state, *, by, comment):
+    event = f"{State(from_state).label if from_state else 'New'} → {meeting.get_state_display()}"
+    revisions.record(meeting, by=by, event=f"{event}. {comment}".strip())
     PublicationLogEntry.objects.create(
         meeting=meeting,
         meeting_title=meeting.title,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
-from meetings import caching, workflow
+from meetings import caching, revisions, workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
 from relations.models import Region, RelationsPage
 
@@ -67,6 +67,8 @@ def save_readout(parsed, *, publish=False, region=None):
         _add_tags([(meeting, parsed.tags), *((item, parsed.tags) for item, parsed in items)])
         if publish:
             workflow.publish(meeting)
+        else:
+            revisions.record(meeting, event="Imported")
         caching.content_changed()
     return ImportResult(meeting, created, page_created)
 

@@ -285,3 +285,12 @@ class EditorsDeskTests(TestCase):
         self.assertContains(response, "Please review me")
         self.assertContains(response, "Out already")
         self.assertNotContains(response, mine.title)
+
+
+class StaleObjectTests(TestCase):
+    def test_a_step_on_an_old_copy_of_a_meeting_keeps_the_edits_saved_meanwhile(self):
+        publisher = factories.member_of("Publishers", "stale-publisher")
+        old_copy = factories.meeting(published=False, lead="On Monday, old words.")
+        Meeting.objects.filter(pk=old_copy.pk).update(lead="On Monday, new words.")
+        workflow.publish_without_review(old_copy, by=publisher, reason="Urgent.")
+        self.assertEqual(Meeting.objects.get(pk=old_copy.pk).lead, "On Monday, new words.")

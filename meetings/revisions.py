@@ -1,0 +1,154 @@
+"""Revisions: every save and every workflow step keeps the whole meeting, to compare and
+restore. A revision's data is plain JSON: fields, participants, photos, overview, tags."""
+
+import difflib
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+
+from .models import (
+    AgendaItem,
+    Meeting,
+    MeetingRevision,
+    MeetingType,
+    Participant,
+    PhotoSession,
+    describe_duration,
+)
+
+
+def snapshot(meeting):
+    return {
+        "title": meeting.title,
+        "meeting_type_id": meeting.meeting_type_id,
+        "meeting_type": str(meeting.meeting_type),
+        "date": meeting.date.isoformat(),
+        "start_time": meeting.start_time.isoformat() if meeting.start_time else None,
+        "duration_minutes": (
+            round(meeting.duration.total_seconds() / 60) if meeting.duration else None
+        ),
+        "place": meeting.place,
+        "lead": meeting.lead,
+        "tags": sorted(tag.name for tag in meeting.tags.all()),
+        "participants": [
+            {"side": p.side, "name": p.name, "title": p.title} for p in meeting.participants.all()
+        ],
+        "photo_sessions": [
+            {
+                "image": p.image.name,
+                "width": p.width,
+                "height": p.height,
+                "caption": p.caption,
+                "alt_text": p.alt_text,
+                "credit": p.credit,
+            }
+            for p in meeting.photo_sessions.all()
+        ],
+        "agenda_items": [
+            {
+                "text": item.text,
+                "is_sub_item": item.is_sub_item,
+                "tags": sorted(tag.name for tag in item.tags.all()),
+            }
+            for item in meeting.agenda_items.all()
+        ],
+    }
+
+
+def record(meeting, *, by=None, event):
+    """Keep the meeting as it is now as its next revision."""
+    subject = meeting.draft_of or meeting
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
+        last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
+        return MeetingRevision.objects.create(
+            meeting=subject,
+            number=last + 1,
+            created_by=by,
+            state=meeting.state,
+            correction=meeting.draft_of_id is not None,
+            event=event,
+            data=snapshot(meeting),
+        )
+
+
+def as_text(data):
+    """A revision as readable lines, for comparing two."""
+    duration = data["duration_minutes"]
+    duration_text = describe_duration(timedelta(minutes=duration)) if duration else "—"
+    lines = [
+        f"Title: {data['title']}",
+        f"Type: {data['meeting_type']}",
+        f"Date: {data['date']}",
+        f"Start time: {data['start_time'] or '—'}",
+        f"Duration: {duration_text}",
+        f"Place: {data['place'] or '—'}",
+        f"Topics: {', '.join(data['tags']) or '—'}",
+        "",
+        "Participants:",
+        *(f"  {p['side']}: {p['name']}, {p['title']}" for p in data["participants"]),
+        "Photos:",
+        *(f"  {p['caption']} [{p['image'] or 'caption only'}]" for p in data["photo_sessions"]),
+        "",
+        "Lead:",
+        *data["lead"].split("\n"),
+        "",
+        "Overview:",
+    ]
+    number = sub_number = 0
+    for item in data["agenda_items"]:
+        if item["is_sub_item"] and number:
+            sub_number += 1
+            label = f"    ({sub_number})"
+        else:
+            number, sub_number = number + 1, 0
+            label = f"  {number}."
+        topics = f"  [{', '.join(item['tags'])}]" if item["tags"] else ""
+        lines.append(f"{label} {item['text']}{topics}")
+    return lines
+
+
+def diff(older, newer):
+    """Lines of a unified comparison of two revisions: (kind, text), kind in ' +-@'."""
+    compared = difflib.unified_diff(
+        as_text(older.data),
+        as_text(newer.data),
+        f"revision {older.number}",
+        f"revision {newer.number}",
+        lineterm="",
+        n=2,
+    )
+    return [(line[:1] if line[:1] in "+-@" else " ", line) for line in list(compared)[2:]]
+
+
+def apply(data, meeting):
+    """Give the meeting the content a revision holds (its state is the workflow's business)."""
+    meeting.title = data["title"]
+    meeting.meeting_type = (
+        MeetingType.objects.filter(pk=data["meeting_type_id"]).first() or meeting.meeting_type
+    )
+    meeting.date = date.fromisoformat(data["date"])
+    meeting.start_time = time.fromisoformat(data["start_time"]) if data["start_time"] else None
+    minutes = data["duration_minutes"]
+    meeting.duration = timedelta(minutes=minutes) if minutes else None
+    meeting.place = data["place"]
+    meeting.lead = data["lead"]
+    meeting.save()
+    meeting.tags.set(data["tags"])
+    meeting.participants.all().delete()
+    Participant.objects.bulk_create(
+        Participant(meeting=meeting, position=position, **person)
+        for position, person in enumerate(data["participants"], start=1)
+    )
+    meeting.photo_sessions.all().delete()
+    PhotoSession.objects.bulk_create(
+        PhotoSession(meeting=meeting, position=position, **photo)
+        for position, photo in enumerate(data["photo_sessions"], start=1)
+    )
+    meeting.agenda_items.all().delete()
+    for position, item in enumerate(data["agenda_items"], start=1):
+        AgendaItem.objects.create(
+            meeting=meeting, position=position, text=item["text"], is_sub_item=item["is_sub_item"]
+        ).tags.set(item["tags"])
+    return meeting
