@@ -149,9 +149,17 @@ def describe_state(meeting):
 
 
 def staff_preview_view(model_admin, request, object_id):
+    """The meeting, or with ?revision=N one of its revisions, as its public page."""
     meeting = get_object_or_404(Meeting, pk=object_id)
     if not model_admin.has_view_or_change_permission(request, meeting):
         raise PermissionDenied
+    number = request.GET.get("revision", "")
+    if number:
+        subject = meeting.draft_of or meeting
+        revision = get_object_or_404(
+            subject.revisions, number=int(number) if number.isdigit() else -1
+        )
+        return render_preview(request, revisions.as_meeting(revision), revision=revision)
     return render_preview(request, meeting)
 
 

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from taggit.models import Tag
 
 from .models import (
     AgendaItem,
@@ -152,3 +153,42 @@ def apply(data, meeting):
             meeting=meeting, position=position, text=item["text"], is_sub_item=item["is_sub_item"]
         ).tags.set(item["tags"])
     return meeting
+
+
+def as_meeting(revision):
+    """The revision as an unsaved meeting that the public page template can render."""
+    data, current = revision.data, revision.meeting
+    meeting = Meeting(
+        pk=current.pk,  # related lists below are read from the prefetch cache, never the db
+        relations_page=current.relations_page,
+        slug=current.slug,
+        title=data["title"],
+        meeting_type=MeetingType.objects.filter(pk=data["meeting_type_id"]).first()
+        or current.meeting_type,
+        date=date.fromisoformat(data["date"]),
+        start_time=time.fromisoformat(data["start_time"]) if data["start_time"] else None,
+        duration=timedelta(minutes=data["duration_minutes"]) if data["duration_minutes"] else None,
+        place=data["place"],
+        lead=data["lead"],
+        state=revision.state,
+    )
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=_all_tag_names(data))}
+    items = []
+    for position, item in enumerate(data["agenda_items"], start=1):
+        agenda_item = AgendaItem(
+            pk=-position, position=position, text=item["text"], is_sub_item=item["is_sub_item"]
+        )
+        agenda_item.tag_list = [tags[name] for name in item["tags"] if name in tags]
+        items.append(agenda_item)
+    meeting.tag_list = [tags[name] for name in data["tags"] if name in tags]
+    meeting._prefetched_objects_cache = {
+        "agenda_items": items,
+        "participants": [Participant(**person) for person in data["participants"]],
+        "photo_sessions": [PhotoSession(**photo) for photo in data["photo_sessions"]],
+        "change_notes": list(current.change_notes.all()),
+    }
+    return meeting
+
+
+def _all_tag_names(data):
+    return {*data["tags"], *(name for item in data["agenda_items"] for name in item["tags"])}

@@ -142,14 +142,17 @@ def follows_topic_redirects(url_name):
     return decorator
 
 
-def render_preview(request, meeting, *, shared_link=None):
-    """The public page of a meeting not (yet) public, marked as a preview, kept out of search."""
-    meeting = Meeting.objects.with_readout().get(pk=meeting.pk)
-    attach_tags([meeting, *meeting.agenda_items.all()])
+def render_preview(request, meeting, *, shared_link=None, revision=None):
+    """The public page of a meeting not (yet) public, marked as a preview, kept out of search.
+
+    With a revision, the page as that revision had it."""
+    if revision is None:
+        meeting = Meeting.objects.with_readout().get(pk=meeting.pk)
+        attach_tags([meeting, *meeting.agenda_items.all()])
     response = TemplateResponse(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "preview": True, "shared_link": shared_link},
+        {"meeting": meeting, "preview": True, "shared_link": shared_link, "revision": revision},
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "private, no-store"

@@ -82,3 +82,24 @@ class RevisionTests(TestCase):
         for pk in (meeting.pk, draft.pk):
             response = self.client.get(reverse("admin:meetings_meeting_revisions", args=[pk]))
             self.assertContains(response, "Correction started")
+
+
+class RevisionPreviewTests(TestCase):
+    def test_staff_see_any_revision_as_its_public_page(self):
+        user = factories.staff_user("previewer")
+        meeting = factories.full_meeting(published=False, title="The first title", items=2)
+        revisions.record(meeting, by=user, event="Saved")
+        meeting.title = "The second title"
+        meeting.save()
+        meeting.agenda_items.filter(position=1).update(text="A changed first item.")
+        revisions.record(meeting, by=user, event="Saved")
+        self.client.force_login(user)
+        url = reverse("admin:meetings_meeting_preview", args=[meeting.pk])
+        response = self.client.get(url, {"revision": "1"})
+        self.assertContains(response, "<h1>The first title</h1>", html=True)
+        self.assertContains(response, "Preview of revision 1.")
+        self.assertContains(response, "Item 1.")
+        self.assertNotContains(response, "A changed first item.")
+        self.assertContains(response, 'href="/topics/north-korea/"')
+        self.assertEqual(self.client.get(url, {"revision": "9"}).status_code, 404)
+        self.assertEqual(self.client.get(url, {"revision": "x"}).status_code, 404)
