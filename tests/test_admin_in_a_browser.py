@@ -10,7 +10,13 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from tests import factories
-from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
+from tests.test_pages_in_a_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in,
+    require,
+    start_meeting,
+)
 
 
 @pytest.fixture
@@ -27,21 +33,9 @@ def test_an_editor_writes_reorders_and_publishes_a_meeting(editor, live_server, 
 
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "editor")
-        page.fill("#id_password", "s3cret-pass")
-        page.click("input[type=submit]")
-
-        page.goto(live_server.url + reverse("admin:meetings_meeting_add"))
-        page.click("#id_relations_page + .select2 .select2-selection")
-        page.fill(".select2-search__field", "Atlantis")
-        page.click(".select2-results__option:has-text('Japan-Atlantis Relations')")
-        page.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
-        page.select_option("#id_meeting_type", label="Foreign ministers’ meeting")
-        page.fill("#id_date", "2024-06-03")
+        page = log_in(browser, live_server, "editor", "s3cret-pass")
+        start_meeting(page, live_server)
         page.fill("#id_duration", "45 minutes")
-        page.fill("#id_lead", "On June 3, the two ministers met.")
         page.fill("#id_tags", "Space")
 
         add_item = page.locator("#agenda_items-group .add-row a")

@@ -33,6 +33,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def log_in(browser, live_server, username, password):
+    """A page in a browser context of its own, logged into the admin."""
+    page = browser.new_context().new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    return page
+
+
+def start_meeting(page, live_server, *, page_title="Japan-Atlantis Relations"):
+    """Open the admin's add form and fill in the meeting's heading fields."""
+    page.goto(live_server.url + reverse("admin:meetings_meeting_add"))
+    page.click("#id_relations_page + .select2 .select2-selection")
+    page.fill(".select2-search__field", page_title.split("-")[1].split()[0])
+    page.click(f".select2-results__option:has-text('{page_title}')")
+    page.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
+    page.select_option("#id_meeting_type", label="Foreign ministers’ meeting")
+    page.fill("#id_date", "2024-06-03")
+    page.fill("#id_lead", "On June 3, the two ministers met.")
+
+
 def require(available, what):
     if available:
         return

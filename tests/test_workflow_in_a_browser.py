@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from tests import factories
-from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
+from tests.test_pages_in_a_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    log_in,
+    require,
+    start_meeting,
+)
 
 PASSWORD = "s3cret-pass"
 
@@ -40,12 +46,7 @@ def test_write_reject_fix_schedule_and_publish(people, live_server, monkeypatch)
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def session(username):
-            page = browser.new_context().new_page()
-            page.goto(live_server.url + reverse("admin:login"))
-            page.fill("#id_username", username)
-            page.fill("#id_password", PASSWORD)
-            page.click("input[type=submit]")
-            return page
+            return log_in(browser, live_server, username, PASSWORD)
 
         def step(page, action, comment="", publish_at=None):
             if comment:
@@ -56,14 +57,7 @@ def test_write_reject_fix_schedule_and_publish(people, live_server, monkeypatch)
             return page.wait_for_selector(".messagelist li").inner_text()
 
         editor = session("erin")
-        editor.goto(live_server.url + reverse("admin:meetings_meeting_add"))
-        editor.click("#id_relations_page + .select2 .select2-selection")
-        editor.fill(".select2-search__field", "Atlantis")
-        editor.click(".select2-results__option:has-text('Japan-Atlantis Relations')")
-        editor.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
-        editor.select_option("#id_meeting_type", label="Foreign ministers’ meeting")
-        editor.fill("#id_date", "2024-06-03")
-        editor.fill("#id_lead", "On June 3, the two ministers met.")
+        start_meeting(editor, live_server)
         editor.fill("#id_agenda_items-0-text", "The ministers discussed regional issues.")
         editor.locator("#agenda_items-group .add-row a").click()
         editor.fill("#id_agenda_items-1-text", "On North Korea, they agreed to cooperate.")
