@@ -5,7 +5,7 @@ import difflib
 from datetime import date, time, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from taggit.models import Tag
 
 from .models import (
@@ -60,6 +60,16 @@ def snapshot(meeting):
 def record(meeting, *, by=None, event):
     """Keep the meeting as it is now as its next revision."""
     subject = meeting.draft_of or meeting
+    saved = (
+        Meeting.objects.select_related("meeting_type")
+        .prefetch_related(
+            "tags",
+            "participants",
+            "photo_sessions",
+            Prefetch("agenda_items", AgendaItem.objects.prefetch_related("tags")),
+        )
+        .get(pk=meeting.pk)
+    )
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
         last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
@@ -70,7 +80,7 @@ def record(meeting, *, by=None, event):
             state=meeting.state,
             correction=meeting.draft_of_id is not None,
             event=event,
-            data=snapshot(meeting),
+            data=snapshot(saved),
         )
 
 
