@@ -112,6 +112,18 @@ class ImportPageTests(TestCase):
             "Imported from pasted text.",
         )
 
+    def test_importing_over_a_published_meeting_announces_a_correction(self):
+        from meetings.importing import parse_readout, save_readout
+
+        text = fixture_text("telephone-talk.txt")
+        live = save_readout(parse_readout(text), publish=True).meeting
+        preview = self.preview(text=text.replace("welcomed", "praised"))
+        self.assertContains(preview, "it is published, so the import becomes a correction")
+        self.client.post(URL, self.confirmation(preview))
+        live.refresh_from_db()
+        self.assertIn("welcomed", live.agenda_items.first().text)
+        self.assertIn("praised", live.corrections.get().agenda_items.first().text)
+
     def test_an_error_writes_nothing_and_keeps_the_pasted_text(self):
         broken = fixture_text("telephone-talk.txt").replace("January 9, 2025", "Jan 45, 2025")
         response = self.client.post(
