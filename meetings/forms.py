@@ -6,6 +6,7 @@ from django.core import signing
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
+from . import revisions
 from .importing.vocabulary import Vocabulary
 from .models import AgendaItem, Meeting, describe_duration
 
@@ -85,30 +86,36 @@ class AgendaItemForm(CanonicalTagsMixin, forms.ModelForm):
         fields = ["text", "is_sub_item", "tags", "position"]
 
 
+# What the stale-save message calls each part of a meeting.
+SNAPSHOT_LABELS = {
+    "relations_page": "Relations page",
+    "title": "Title",
+    "slug": "Slug",
+    "meeting_type_id": "Type",
+    "date": "Date",
+    "start_time": "Start time",
+    "duration_minutes": "Duration",
+    "place": "Place",
+    "lead": "Lead",
+    "tags": "Tags",
+    "state": "State",
+    "published_at": "Publication time",
+    "agenda_items": "Agenda items",
+    "photo_sessions": "Photo sessions",
+    "participants": "Participants",
+}
+
+
 def meeting_snapshot(meeting):
-    """What an editor sees of a meeting, by label, to tell what someone else changed."""
+    """The meeting as saved (its revision snapshot, and where and when it is published)."""
     if meeting.pk is None:
         return {}
-    items = meeting.agenda_items.order_by("position", "pk")
     return {
-        "Relations page": str(meeting.relations_page_id),
-        "Title": meeting.title,
-        "Slug": meeting.slug,
-        "Type": str(meeting.meeting_type_id),
-        "Date": str(meeting.date),
-        "Start time": str(meeting.start_time),
-        "Duration": str(meeting.duration),
-        "Place": meeting.place,
-        "Lead": meeting.lead,
-        "Tags": ", ".join(sorted(tag.name for tag in meeting.tags.all())),
-        "State": meeting.state,
-        "Publication time": str(meeting.published_at),
-        "Agenda items": repr([(i.position, i.is_sub_item, i.text) for i in items]),
-        "Agenda item tags": repr([sorted(tag.name for tag in item.tags.all()) for item in items]),
-        "Photo sessions": repr(
-            [(p.caption, p.alt_text, p.credit, p.image.name) for p in meeting.photo_sessions.all()]
-        ),
-        "Participants": repr([(p.side, p.name, p.title) for p in meeting.participants.all()]),
+        **revisions.read(meeting),
+        "relations_page": meeting.relations_page_id,
+        "slug": meeting.slug,
+        "state": meeting.state,
+        "published_at": str(meeting.published_at),
     }
 
 
@@ -161,7 +168,9 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
         except signing.BadSignature:
             before = {}
         now = meeting_snapshot(current)
-        changed = [label for label, value in now.items() if before.get(label) != value]
+        changed = [
+            label for key, label in SNAPSHOT_LABELS.items() if before.get(key) != now.get(key)
+        ]
         # The form shown again carries the newer version: saving it again, once merged, works.
         self.data = self.data.copy()
         self.data[self.add_prefix("opened_version")] = current.edit_version

@@ -57,9 +57,8 @@ def snapshot(meeting):
     }
 
 
-def record(meeting, *, by=None, event):
-    """Keep the meeting as it is now as its next revision."""
-    subject = meeting.draft_of or meeting
+def read(meeting):
+    """The snapshot of the meeting as saved, its lists read in a few queries."""
     saved = (
         Meeting.objects.select_related("meeting_type")
         .prefetch_related(
@@ -70,6 +69,13 @@ def record(meeting, *, by=None, event):
         )
         .get(pk=meeting.pk)
     )
+    return snapshot(saved)
+
+
+def record(meeting, *, by=None, event):
+    """Keep the meeting as it is now as its next revision."""
+    subject = meeting.draft_of or meeting
+    data = read(meeting)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
         last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
@@ -80,7 +86,7 @@ def record(meeting, *, by=None, event):
             state=meeting.state,
             correction=meeting.draft_of_id is not None,
             event=event,
-            data=snapshot(saved),
+            data=data,
         )
 
 

@@ -20,11 +20,8 @@ from django.utils import timezone
 from . import notifications, revisions
 from .caching import content_changed
 from .models import (
-    AgendaItem,
     ChangeNote,
     Meeting,
-    Participant,
-    PhotoSession,
     PreviewLink,
     PublicationLogEntry,
     PublicContentVersion,
@@ -205,40 +202,9 @@ def apply_correction(draft, *, by, major, change_note):
     return live
 
 
-CONTENT_FIELDS = ["title", "meeting_type", "date", "start_time", "duration", "place", "lead"]
-
-
 def copy_content(source, target):
     """Make target's content (fields, people, photos, overview, tags) the same as source's."""
-    for name in CONTENT_FIELDS:
-        setattr(target, name, getattr(source, name))
-    target.save()
-    target.participants.all().delete()
-    Participant.objects.bulk_create(
-        Participant(meeting=target, side=p.side, name=p.name, title=p.title, position=p.position)
-        for p in source.participants.all()
-    )
-    target.photo_sessions.all().delete()
-    PhotoSession.objects.bulk_create(
-        PhotoSession(
-            meeting=target,
-            image=p.image.name,
-            width=p.width,
-            height=p.height,
-            caption=p.caption,
-            alt_text=p.alt_text,
-            credit=p.credit,
-            position=p.position,
-        )
-        for p in source.photo_sessions.all()
-    )
-    target.agenda_items.all().delete()
-    for item in source.agenda_items.all():
-        copied = AgendaItem.objects.create(
-            meeting=target, position=item.position, is_sub_item=item.is_sub_item, text=item.text
-        )
-        copied.tags.set(list(item.tags.all()))
-    target.tags.set(list(source.tags.all()))
+    revisions.apply(revisions.read(source), target)
 
 
 def restore_revision(revision, *, by):
