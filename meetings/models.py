@@ -233,15 +233,14 @@ class Meeting(models.Model):
 
     def clean(self):
         self.slug = self.slug or self.slug_from_title()
-        if self.relations_page_id and self.date and self.slug:
+        # A correction shares the address of the meeting it corrects.
+        if self.relations_page_id and self.date and self.slug and not self.draft_of_id:
             clash = Meeting.objects.filter(
                 relations_page_id=self.relations_page_id,
                 date=self.date,
                 slug=self.slug,
                 draft_of__isnull=True,
             ).exclude(pk=self.pk)
-            if self.draft_of_id:
-                clash = clash.exclude(pk=self.draft_of_id).none()
             if clash.exists():
                 raise ValidationError(
                     {

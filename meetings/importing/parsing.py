@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from meetings.models import Participant, describe_duration
+from meetings.models import Participant, describe_duration, numbered_overview
 
 from .vocabulary import Vocabulary
 
@@ -80,13 +80,7 @@ class ParsedReadout:
 
     def overview(self):
         """[(item, [sub-item, …]), …] as the page numbers them."""
-        overview = []
-        for item in self.agenda_items:
-            if item.is_sub_item:
-                overview[-1][1].append(item)
-            else:
-                overview.append((item, []))
-        return overview
+        return numbered_overview(self.agenda_items)
 
 
 # Reading text
