@@ -31,8 +31,7 @@ tools:
 	@chmod 600 $@
 
 run: $(INSTALLED) .secret-key
-	@DJANGO_SECRET_KEY="$$(cat .secret-key)" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
-	  sh -ec '\
+	@DJANGO_SECRET_KEY="$$(cat .secret-key)" sh -ec '\
 	    $(BIN)/python manage.py migrate --noinput -v 0; \
 	    $(BIN)/python manage.py collectstatic --noinput -v0; \
 	    $(BIN)/python manage.py load_demo; \

@@ -1,0 +1,111 @@
+"""Uploaded photos, served only while a meeting showing them is public, and to staff.
+
+Photos are stored under unguessable names (`models.photo_upload_path`) and this view is the
+only way to them: a photo must not leak before its meeting is public, nor stay reachable
+after it is taken down. In production it can leave sending the file to nginx
+(`PORTAL_MEDIA_ACCEL_REDIRECT`); the decision stays here.
+"""
+
+import mimetypes
+import os
+import posixpath
+import stat
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from django.views.static import was_modified_since
+
+from .models import Meeting, PhotoSession, PreviewLink
+
+# Short, because a photo leaves the public site when its meeting is taken down or expires:
+# browsers and proxies may keep showing it for this long.
+PUBLIC_MAX_AGE = 300
+
+IMAGE_FIELD = PhotoSession._meta.get_field("image")
+
+
+@require_safe
+def photo(request, path):
+    name = f"photos/{path}"
+    if not is_plain_name(name):
+        raise Http404("No such photo.")
+    if is_public_photo(name):
+        cache_control = {"public": True, "max_age": PUBLIC_MAX_AGE}
+    elif can_see_every_photo(request.user) or in_shared_preview(name, request.GET.get("preview")):
+        cache_control = {"private": True, "no_store": True}
+    else:
+        # 404, not 403: a photo under embargo must not even be known to exist.
+        raise Http404("No such photo.")
+    response = photo_response(request, name)
+    patch_cache_control(response, **cache_control)
+    return response
+
+
+def is_plain_name(name):
+    """Whether `name` could be a name the storage gave: relative, normalised, not too long."""
+    return (
+        len(name) <= IMAGE_FIELD.max_length
+        and "\x00" not in name
+        and "\\" not in name
+        and posixpath.normpath(name) == name
+    )
+
+
+def is_public_photo(name):
+    """Whether a page the public sees shows the file, in one query.
+
+    A correction draft shares its files with the live meeting, so one row on a public
+    meeting is enough. A withdrawn meeting's page stays public, with its photos."""
+    withdrawn = Meeting.objects.taken_down().filter(takedown=Meeting.Takedown.WITHDRAWN)
+    return (
+        PhotoSession.objects.filter(image=name)
+        .filter(Q(meeting__in=Meeting.objects.published()) | Q(meeting__in=withdrawn))
+        .exists()
+    )
+
+
+def can_see_every_photo(user):
+    """Staff who may view meetings: the admin's thumbnails and previews show any photo."""
+    return user.is_staff and user.has_perm("meetings.view_meeting")
+
+
+def in_shared_preview(name, token):
+    """Whether a valid preview link shows the photo: `?preview=<token>` on its address."""
+    try:
+        link = PreviewLink.objects.select_related("meeting").get(token=token)
+    except (PreviewLink.DoesNotExist, ValidationError, ValueError):
+        return False
+    return (
+        link.is_valid
+        and link.meeting.state != Meeting.State.TAKEN_DOWN
+        and link.meeting.photo_sessions.filter(image=name).exists()
+    )
+
+
+def photo_response(request, name):
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    accel_prefix = settings.PORTAL_MEDIA_ACCEL_REDIRECT
+    if accel_prefix:
+        # nginx sends the file from an `internal` location, with Last-Modified and 304s of
+        # its own; it keeps the Content-Type and Cache-Control given here.
+        return HttpResponse(
+            content_type=content_type, headers={"X-Accel-Redirect": accel_prefix + quote(name)}
+        )
+    try:
+        path = IMAGE_FIELD.storage.path(name)
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise Http404("No such photo.")
+        if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), status.st_mtime):
+            return HttpResponseNotModified()
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
+    except (OSError, SuspiciousFileOperation) as error:
+        raise Http404("No such photo.") from error
+    response.headers["Last-Modified"] = http_date(status.st_mtime)
+    return response
