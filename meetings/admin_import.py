@@ -6,6 +6,7 @@ pasted text in the form.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,14 +14,11 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .importing import ReadoutError, Vocabulary, decode, parse_readout, save_readout
+from .importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
 from .importing.preview import numbered
 from .importing.saving import existing_for
 from .models import Meeting, MeetingType
 from .topics import split_tag_names, tag_input
-
-MAX_FILE_BYTES = 1024 * 1024
-MAX_FILES = 200
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,19 +42,22 @@ class ImportForm(forms.Form):
         help_text="As copied from the readout page, from the relations page's title on the "
         "first line to “Back to …” on the last.",
     )
-    files = MultipleFileField(
-        label="Or upload readout files",
-        required=False,
-        help_text=f"One or more .txt files in UTF-8, one readout each (up to {MAX_FILES}).",
-    )
+    files = MultipleFileField(label="Or upload readout files", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = (
+            "One or more .txt files in UTF-8, one readout each (up to "
+            f"{settings.PORTAL_IMPORT_MAX_FILES} files of at most "
+            f"{limits.size_text(settings.PORTAL_IMPORT_MAX_BYTES)} each)."
+        )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"Upload at most {MAX_FILES} files at a time.")
-        for upload in files:
-            if upload.size > MAX_FILE_BYTES:
-                raise ValidationError(f"{upload.name}: larger than 1 MB; is it a readout?")
+        if len(files) > settings.PORTAL_IMPORT_MAX_FILES:
+            raise ValidationError(
+                f"Upload at most {settings.PORTAL_IMPORT_MAX_FILES} files at a time."
+            )
         return files
 
     def clean(self):
@@ -66,13 +67,23 @@ class ImportForm(forms.Form):
         return cleaned
 
     def sources(self):
-        """(name, text or ReadoutError) for the pasted text and each uploaded file."""
+        """(name, text or ReadoutError) for the pasted text and each uploaded file.
+
+        Size is judged as on the command line: a file past PORTAL_IMPORT_MAX_BYTES is
+        reported like any other bad readout, and only that much of it is read."""
         sources = []
-        if self.cleaned_data["text"].strip():
-            sources.append(("pasted text", self.cleaned_data["text"]))
+        text = self.cleaned_data["text"]
+        if text.strip():
+            try:
+                limits.check_size(len(text.encode()))
+                sources.append(("pasted text", text))
+            except ReadoutError as error:
+                sources.append(("pasted text", error))
         for upload in self.cleaned_data["files"]:
             try:
-                sources.append((upload.name, decode(upload.read())))
+                sources.append(
+                    (upload.name, decode(upload.read(settings.PORTAL_IMPORT_MAX_BYTES + 1)))
+                )
             except ReadoutError as error:
                 sources.append((upload.name, error))
         return sources
@@ -89,11 +100,14 @@ class Readout:
             if isinstance(text, ReadoutError):
                 raise text
             self.parsed = parse_readout(text, vocabulary)
+            if confirmed_tags is not None:
+                self.apply_tags(confirmed_tags)
+                # The topics the editor typed must fit their column as the suggested ones do.
+                limits.check_lengths(self.parsed)
         except ReadoutError as error:
+            self.parsed = None
             self.error = error.located(source)
             return
-        if confirmed_tags is not None:
-            self.apply_tags(confirmed_tags)
         self.page, self.existing = existing_for(self.parsed)
         self.tags = tag_input(self.parsed.tags)
         self.meeting_type = MeetingType.objects.filter(slug=self.parsed.meeting_type_slug).first()
@@ -191,6 +205,8 @@ def _save_all(readouts, request):
         for readout in readouts:
             try:
                 result = save_readout(readout.parsed)
+            except ReadoutError as error:
+                raise ReadoutError(error.located(readout.source)) from None
             except ValidationError as error:
                 raise ReadoutError(f"{readout.source}: {'; '.join(error.messages)}") from None
             LogEntry.objects.log_actions(

@@ -20,7 +20,7 @@ class RelationsPageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return RelationsPage.objects.order_by("pk")
+        return RelationsPage.objects.public().order_by("pk")
 
     def lastmod(self, page):
         return page.updated_at

@@ -25,14 +25,14 @@ class RegionAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
 @admin.register(RelationsPage)
 class RelationsPageAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
-    list_display = ["title", "counterpart", "region", "meeting_count", "updated_at"]
-    list_filter = ["region"]
+    list_display = ["title", "counterpart", "region", "published", "meeting_count", "updated_at"]
+    list_filter = ["published", "region"]
     list_select_related = ["region"]
     search_fields = ["title", "counterpart", "introduction"]
     prepopulated_fields = {"slug": ["counterpart"]}
     autocomplete_fields = ["region"]
     fieldsets = [
-        (None, {"fields": ["title", "counterpart", "slug", "region"]}),
+        (None, {"fields": ["title", "counterpart", "slug", "region", "published"]}),
         ("Page", {"fields": ["introduction"]}),
     ]
 

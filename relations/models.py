@@ -32,6 +32,19 @@ class RelationsPageQuerySet(models.QuerySet):
     def get_by_title(self, title):
         return self.get(title__iexact=title.strip())
 
+    def public(self):
+        """Pages the public sees: ticked published, or with a meeting the public sees.
+
+        A page an import created appears by itself when a meeting on it is published (a
+        scheduled one at its time), with nothing to update."""
+        # meetings.models imports this module, so Meeting can only be imported once needed.
+        from meetings.models import Meeting
+
+        return self.filter(
+            models.Q(published=True)
+            | models.Q(pk__in=Meeting.objects.published().values("relations_page_id"))
+        )
+
 
 class RelationsPage(models.Model):
     """The page about the ministry's relations with one counterpart country or body."""
@@ -57,6 +70,11 @@ class RelationsPage(models.Model):
     )
     introduction = models.TextField(
         blank=True, help_text="Shown at the top of the page. Separate paragraphs by a blank line."
+    )
+    published = models.BooleanField(
+        default=True,
+        help_text="Shown on the public site. Pages created by an import stay hidden until a "
+        "meeting on them is published or you tick this.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

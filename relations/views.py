@@ -14,12 +14,12 @@ class RelationsIndexView(ListView):
 
     def get_queryset(self):
         return Region.objects.prefetch_related(
-            Prefetch("relations_pages", RelationsPage.objects.order_by("counterpart"))
+            Prefetch("relations_pages", RelationsPage.objects.public().order_by("counterpart"))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["unassigned_pages"] = RelationsPage.objects.filter(region__isnull=True)
+        context["unassigned_pages"] = RelationsPage.objects.public().filter(region__isnull=True)
         return context
 
 
@@ -28,7 +28,7 @@ class RelationsPageDetailView(DetailView):
     context_object_name = "relations_page"
 
     def get_queryset(self):
-        return RelationsPage.objects.select_related("region")
+        return RelationsPage.objects.public().select_related("region")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,11 +1,13 @@
 """Importing readouts written in the ministry's text shape (see README, “Readout text shape”).
 
 `parsing` reads text into a `ParsedReadout` without touching the database; `vocabulary`
-brings the editors' meeting types and topics to it; `saving` writes a parsed readout as a
-meeting, all or nothing, updating the meeting an earlier import made.
+brings the editors' meeting types and topics to it; `limits` refuses, line by line, what
+no readout holds or no column fits; `saving` writes a parsed readout as a meeting, all or
+nothing, updating the meeting an earlier import made.
 """
 
-from .parsing import ParsedReadout, ReadoutError, ReadoutWarning, decode, parse_readout
+from .errors import ReadoutError
+from .parsing import ParsedReadout, ReadoutWarning, decode, parse_readout
 from .saving import ImportResult, save_readout
 from .vocabulary import Vocabulary
 

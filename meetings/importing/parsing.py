@@ -15,6 +15,7 @@ line. Parsing touches no database: what depends on editors' lists (meeting types
 comes from the `Vocabulary` passed in.
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,19 +23,9 @@ from datetime import date, datetime, time, timedelta
 
 from meetings.models import Participant, describe_duration, numbered_overview
 
+from . import limits
+from .errors import ReadoutError
 from .vocabulary import Vocabulary
-
-
-class ReadoutError(ValueError):
-    """Text that cannot be imported; `line` is 1-based, or None for the whole text."""
-
-    def __init__(self, message, line=None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-    def located(self, source):
-        return f"{source}:{self.line or 1}: {self.message}"
 
 
 @dataclass
@@ -73,6 +64,10 @@ class ParsedReadout:
     agenda_items: list[ParsedItem] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     warnings: list[ReadoutWarning] = field(default_factory=list)
+    # Where things were read, for errors found later: "relations_page_title", "date",
+    # "title", "lead" → line. Not compared: the same readout may be laid out differently.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    caption_lines: list[int] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def duration_text(self):
@@ -92,10 +87,12 @@ _ITEM = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _SUB_ITEM = re.compile(r"^(?:[•·‧∙◦▪▫●○■□・\-–*]\s*)?\((\d{1,3})\)\s*(\S.*)$")
 _BACK_TO = re.compile(r"^Back to\s+(\S.*)$")
 _PHOTO = re.compile(r"^\(Photo\)\s*")
+_NOT_TEXT = {"Cc", "Cs"}
 
 
 def decode(data):
     """Bytes of a readout file → text, or ReadoutError for what is not UTF-8 text."""
+    limits.check_size(len(data))
     if b"\x00" in data:
         raise ReadoutError("this is a binary file, not a text readout", 1)
     try:
@@ -129,9 +126,10 @@ def parse_readout(text, vocabulary=None):
     content = [(number, line.strip()) for number, line in numbered if line.strip()]
     if not content:
         raise ReadoutError("the readout is empty", 1)
-    if any(unicodedata.category(ch) == "Cc" for _, line in content for ch in line):
+    # Control characters, and lone surrogates, which no database column takes.
+    if any(unicodedata.category(ch) in _NOT_TEXT for _, line in content for ch in line):
         bad_line = next(
-            n for n, line in content if any(unicodedata.category(c) == "Cc" for c in line)
+            n for n, line in content if any(unicodedata.category(c) in _NOT_TEXT for c in line)
         )
         raise ReadoutError("the line holds control characters; is this a text readout?", bad_line)
 
@@ -150,13 +148,15 @@ def parse_readout(text, vocabulary=None):
         )
     if meeting_date is False:
         raise ReadoutError(f"“{date_text}” is not a real date", date_line)
+    limits.check_date(meeting_date, date_text, date_line)
 
     warnings = []
     lead_start = _find_lead_start(lines, content, date_line)
     headers = [(number, line) for number, line in content if date_line < number < lead_start]
     if not headers:
         raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
-    title, captions = _read_headers(headers)
+    title, meeting_title_line, captions, caption_lines = _read_headers(headers)
+    limits.check_photos(captions, caption_lines)
 
     lead_paragraphs = _read_lead(numbered, lead_start)
     lead_end = lead_paragraphs[-1][1]
@@ -174,6 +174,7 @@ def parse_readout(text, vocabulary=None):
             warnings.append(ReadoutWarning(number, "text after the “Back to …” line is ignored"))
         rest = rest[:back_to_index]
     items = _read_overview(rest, warnings)
+    limits.check_items(items)
 
     if back_to is None:
         warnings.append(ReadoutWarning(len(lines), "no “Back to …” line at the end"))
@@ -193,21 +194,30 @@ def parse_readout(text, vocabulary=None):
         meeting_tags += [tag for tag in item.tags if tag not in meeting_tags]
 
     first_paragraph = lead_paragraphs[0][0] if lead_paragraphs else ""
-    return ParsedReadout(
+    parsed = ParsedReadout(
         relations_page_title=page_title,
         date=meeting_date,
         title=title,
         photo_captions=captions,
         lead=lead,
         start_time=read_start_time(first_paragraph),
-        duration=read_duration(first_paragraph),
+        duration=read_duration(first_paragraph, line=lead_start),
         place=read_place(first_paragraph),
         meeting_type_slug=vocabulary.meeting_type_for(title),
         participants=read_participants(first_paragraph),
         agenda_items=items,
         tags=meeting_tags,
         warnings=warnings,
+        lines={
+            "relations_page_title": title_line,
+            "date": date_line,
+            "title": meeting_title_line,
+            "lead": lead_start,
+        },
+        caption_lines=caption_lines,
     )
+    limits.check_lengths(parsed)
+    return parsed
 
 
 def _find_lead_start(lines, content, date_line):
@@ -261,13 +271,14 @@ def _read_headers(headers):
         title = _PHOTO.sub("", text).strip()
         if not title:
             raise ReadoutError("the “(Photo) ” line has no caption to use as the title", number)
-        return title, captions
+        return title, number, captions, [number for number, _ in headers]
     if len(headers) > 1:
         raise ReadoutError(
             "several header lines but none starts “(Photo) ”: which one is the title?",
             headers[1][0],
         )
-    return headers[0][1], []
+    number, title = headers[0]
+    return title, number, [], []
 
 
 def _read_lead(numbered, first_line):
@@ -359,19 +370,28 @@ def read_start_time(text):
     return time(hour % 12 + (12 if afternoon else 0), minute)
 
 
-def read_duration(text):
+def read_duration(text, line=None):
+    """The length the lead gives, or None; ReadoutError (at `line`) past 24 hours."""
     for match in _DURATION.finditer(text):
         hours, minutes = match.group("hours"), match.group("minutes")
         if not hours and not minutes:
             continue
-        total = 0
-        if hours:
-            total += 60 * (_WORD_NUMBERS.get(hours.lower()) or int(hours))
-        if minutes:
-            total += int(minutes)
+        total = 60 * _count(hours) + _count(minutes)
         if total:
+            limits.check_duration_minutes(total, match.group(0).strip(), line)
             return timedelta(minutes=total)
     return None
+
+
+def _count(text):
+    """Hours or minutes as written, in digits or a word; 0 when absent."""
+    if not text:
+        return 0
+    if text.lower() in _WORD_NUMBERS:
+        return _WORD_NUMBERS[text.lower()]
+    digits = text.lstrip("0")
+    # More digits than any meeting's length has; int() refuses thousands of them anyway.
+    return int(digits or 0) if len(digits) < 10 else math.inf
 
 
 _HONORIFIC = (

@@ -12,6 +12,9 @@ from meetings import caching, revisions, workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
 from relations.models import Region, RelationsPage
 
+from . import limits
+from .errors import ReadoutError
+
 
 @dataclass
 class ImportResult:
@@ -21,7 +24,11 @@ class ImportResult:
 
 
 def save_readout(parsed, *, publish=False, region=None):
-    """Create or update the meeting a parsed readout describes, all or nothing."""
+    """Create or update the meeting a parsed readout describes, all or nothing.
+
+    A readout that breaks a limit (see `limits`) raises ReadoutError before anything is
+    written: it may have changed since it was parsed, as the admin's topics do."""
+    limits.check_readout(parsed)
     with transaction.atomic():
         page, page_created = _relations_page_for(parsed.relations_page_title, region)
         slug = Meeting(title=parsed.title).slug_from_title()
@@ -33,6 +40,13 @@ def save_readout(parsed, *, publish=False, region=None):
         created = meeting is None
         if created:
             meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
+        elif meeting.state == Meeting.State.TAKEN_DOWN:
+            # Its public notice (or 410, or redirect) changes only by a publisher's step.
+            raise ReadoutError(
+                f"the meeting at this address (“{meeting.title}”) was taken down "
+                f"({meeting.get_takedown_display().split(':')[0].lower()}): a publisher must "
+                "restore it as a draft before it can be imported again"
+            )
         elif meeting.state == Meeting.State.PUBLISHED and not publish:
             # What the public sees changes only when a correction is approved.
             meeting = workflow.start_correction(meeting, by=None)
@@ -119,15 +133,18 @@ def existing_for(parsed):
 
 
 def _relations_page_for(title, region):
+    """The page of that title; or a new one, hidden until a meeting on it is published."""
     try:
         return RelationsPage.objects.get_by_title(title), False
     except RelationsPage.DoesNotExist:
         pass
     page = RelationsPage.new_from_title(title)
+    page.published = False
     base_slug, suffix = page.slug or "relations", 2
     page.slug = base_slug
+    max_length = RelationsPage._meta.get_field("slug").max_length
     while RelationsPage.objects.filter(slug=page.slug).exists():
-        page.slug = f"{base_slug}-{suffix}"
+        page.slug = f"{base_slug[: max_length - len(str(suffix)) - 1]}-{suffix}"
         suffix += 1
     if region is not None and not isinstance(region, Region):
         region = Region.objects.get(slug=region)

@@ -1,9 +1,12 @@
 import dataclasses
+import re
 from datetime import date
 from io import StringIO
 
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.db import models
+from django.test import TestCase, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -11,6 +14,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from meetings.exporting import export_readout
 from meetings.importing import ReadoutError, decode, parse_readout, save_readout
 from meetings.models import Meeting
+from relations.models import RelationsPage
 from tests import factories
 from tests.meetings.test_importing import fixture_text
 
@@ -88,7 +92,7 @@ LINE = CAPITALISED.map(" ".join)
 @st.composite
 def readouts(draw):
     page_title = f"Japan-{draw(WORD)} Relations"
-    day = draw(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
+    day = draw(st.dates(min_value=date(1950, 1, 1), max_value=date.today()))
     title = draw(LINE)
     captions = draw(st.lists(LINE, max_size=3))
     if captions and draw(st.booleans()):
@@ -125,24 +129,57 @@ class RoundTripProperty(HypothesisTestCase):
         self.assertEqual(export_readout(again.meeting)[0], exported)
 
 
+def import_or_report(text):
+    """Import the text as the command does; a refusal is a report, anything else a failure.
+
+    What is saved must fit its columns: SQLite would store a longer value, PostgreSQL
+    would refuse it, and the test must fail on both."""
+    try:
+        result = save_readout(parse_readout(text))
+    except ReadoutError as error:
+        assert error.message
+        return None
+    except ValidationError as error:
+        assert error.messages
+        return None
+    meeting = result.meeting
+    saved = [
+        meeting,
+        RelationsPage.objects.get(pk=meeting.relations_page_id),
+        *meeting.participants.all(),
+        *meeting.photo_sessions.all(),
+        *meeting.tags.all(),
+        *(tag for item in meeting.agenda_items.all() for tag in item.tags.all()),
+    ]
+    for row in saved:
+        for field in row._meta.concrete_fields:
+            if isinstance(field, models.CharField):
+                value = getattr(row, field.attname) or ""
+                assert len(value) <= field.max_length, (row, field.name, len(value))
+    return result
+
+
+MANGLINGS = ["lengthen", "year", "number", "people", "items", "photos"]
+HUGE_DIGITS = st.integers(20, 6000).map(lambda count: "9" * count)
+
+
 class FuzzTests(HypothesisTestCase):
-    """Garbage never raises anything but a clear ReadoutError."""
+    """Garbage never raises anything but a clear ReadoutError, parsed or saved."""
 
     @settings(max_examples=200, deadline=None)
     @given(st.binary(max_size=2000))
     def test_any_bytes(self, data):
         try:
-            parse_readout(decode(data))
+            text = decode(data)
         except ReadoutError as error:
             self.assertTrue(error.message)
+            return
+        import_or_report(text)
 
     @settings(max_examples=200, deadline=None)
     @given(st.text(max_size=2000))
     def test_any_text(self, text):
-        try:
-            parse_readout(text)
-        except ReadoutError as error:
-            self.assertTrue(error.message)
+        import_or_report(text)
 
     @settings(max_examples=150, deadline=None)
     @given(readouts(), st.data())
@@ -161,7 +198,39 @@ class FuzzTests(HypothesisTestCase):
                 lines[index] = data.draw(st.text(max_size=40))
             if not lines:
                 break
-        try:
-            parse_readout("\n".join(lines))
-        except ReadoutError as error:
-            self.assertTrue(error.message)
+        import_or_report("\n".join(lines))
+
+    @override_settings(PORTAL_IMPORT_MAX_ITEMS=8, PORTAL_IMPORT_MAX_PHOTOS=4)
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(readouts(), st.data())
+    def test_readouts_with_long_lines_huge_numbers_or_many_items_are_saved_or_reported(
+        self, text, data
+    ):
+        lines = text.split("\n")
+        for _ in range(data.draw(st.integers(1, 3))):
+            action = data.draw(st.sampled_from(MANGLINGS))
+            index = data.draw(st.integers(0, len(lines) - 1))
+            lead = next(number for number, line in enumerate(lines) if line.startswith("On "))
+            if action == "lengthen":
+                lines[index] = lines[index] * data.draw(st.integers(2, 120))
+            elif action == "year":
+                year = data.draw(st.integers(0, 99999))
+                lines = [re.sub(r", \d{4}$", f", {year:04}", line) for line in lines]
+            elif action == "number":
+                number = data.draw(st.one_of(st.integers(0, 10**30).map(str), HUGE_DIGITS))
+                unit = data.draw(st.sampled_from(["hours", "minutes", "hour and 5 minutes"]))
+                lines[lead] += f", commencing at 9 a.m. for approximately {number} {unit}"
+            elif action == "people":
+                name = "X" * data.draw(st.integers(1, 400))
+                title = "Minister " * data.draw(st.integers(1, 60))
+                place = "Canberra" * data.draw(st.integers(1, 40))
+                lines[lead] += (
+                    f" Mr. {name}, {title}, held a meeting with Ms. {name}, {title}, in {place}."
+                )
+            elif action == "items":
+                count = data.draw(st.integers(1, 12))
+                lines[-2:-2] = [f"  {n}. {data.draw(SENTENCE)}" for n in range(1, count + 1)]
+            elif action == "photos":
+                count = data.draw(st.integers(1, 6))
+                lines[3:3] = [data.draw(LINE) for _ in range(count)]
+        import_or_report("\n".join(lines))

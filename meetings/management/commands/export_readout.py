@@ -36,7 +36,8 @@ def find_meeting(reference):
     meetings = Meeting.objects.select_related("relations_page").prefetch_related(
         "photo_sessions", "agenda_items"
     )
-    if reference.isdigit():
+    # str.isdigit() is true of “²” and other digits int() refuses.
+    if reference.isascii() and reference.isdigit():
         found = meetings.filter(pk=int(reference)).first()
     else:
         try:

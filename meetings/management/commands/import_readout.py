@@ -59,6 +59,13 @@ class Command(BaseCommand):
                 failed.append(error.located(path))
                 progress.write(failed[-1])
                 continue
+            except Exception as error:
+                # Parsing and the limits should leave nothing to reach this; if something
+                # does, that one file is rolled back and reported, and the batch goes on.
+                message = " ".join(str(error).split())
+                failed.append(f"{path}: could not be imported: {type(error).__name__}: {message}")
+                progress.write(failed[-1])
+                continue
             if result.created:
                 created += 1
             else:
@@ -85,7 +92,9 @@ class Command(BaseCommand):
 
     def parse(self, path, vocabulary):
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                # One byte past the limit is enough to refuse the file without reading it all.
+                data = file.read(settings.PORTAL_IMPORT_MAX_BYTES + 1)
         except OSError as error:
             raise ReadoutError(f"cannot read the file ({error.strerror})") from None
         parsed = parse_readout(decode(data), vocabulary)
