@@ -6,13 +6,18 @@ workflow, the importer, the admin. A scheduled publication or an expiry retires 
 by itself at its time, because the version row knows when the next one is due. Pages are
 also given an ETag built from the version, so browsers and proxies can revalidate with a
 304.
+
+Pages are cached per address as the visitor asked for it, scheme and host included, since
+feeds and the sitemap hold absolute links. When the database cannot be reached, cached
+pages are still served, under the last version this process saw.
 """
 
 import functools
+import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -20,6 +25,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from .models import Meeting, PublicContentVersion
 
 CACHE_ALIAS = "pages"
+
+# The errors of a database that cannot be reached (stopped, restarting, network down).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+# The content version this process last read, served under while the database is away.
+_last_version_seen = None
 
 
 def content_changed():
@@ -50,16 +61,38 @@ def _bump_version():
 
 
 def current_version():
-    """The version cached pages are valid for, bumping it if a scheduled change is due."""
-    state = PublicContentVersion.objects.filter(pk=1).first()
-    if state is None or (state.next_change_at and state.next_change_at <= timezone.now()):
-        _bump_version()
-        state = PublicContentVersion.objects.get(pk=1)
+    """The version cached pages are valid for, bumping it if a scheduled change is due.
+
+    If the database cannot be reached, the last version this process read: its cached
+    pages are then served as they were (a scheduled change waits for the database)."""
+    global _last_version_seen
+    try:
+        state = PublicContentVersion.objects.filter(pk=1).first()
+        if state is None or (state.next_change_at and state.next_change_at <= timezone.now()):
+            _bump_version()
+            state = PublicContentVersion.objects.get(pk=1)
+    except DATABASE_UNAVAILABLE:
+        if _last_version_seen is None:
+            raise
+        return _last_version_seen
+    _last_version_seen = state.version
     return state.version
 
 
+def page_cache_key(request, version):
+    """The cache key of the page at the address asked for, host and scheme included.
+
+    Hashed, because an address may be longer than a cache key may be (250 characters in
+    memcached)."""
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{version}:{address}"
+
+
 def cached_public_page(view):
-    """Serve GET requests for the view from the page cache, keyed by the content version."""
+    """Serve GET requests for the view from the page cache, keyed by the content version.
+
+    A browser's conditional request is answered 304 only for a page in the cache: any
+    other is rendered, so an address that does not exist stays a 404."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -67,21 +100,18 @@ def cached_public_page(view):
         if request.method not in ("GET", "HEAD") or seconds <= 0:
             return view(request, *args, **kwargs)
         version = current_version()
-        etag = f'"v{version}"'
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return not_modified
         cache = caches[CACHE_ALIAS]
-        key = f"page:{version}:{request.get_full_path()}"
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if response.status_code == 200 and not response.streaming:
-                response.headers.setdefault("ETag", etag)
-                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-                cache.set(key, response, seconds)
+        key = page_cache_key(request, version)
+        cached = cache.get(key)
+        if cached is not None:
+            return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            response.headers.setdefault("ETag", f'"v{version}"')
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            cache.set(key, response, seconds)
         return response
 
     return wrapper

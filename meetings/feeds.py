@@ -65,8 +65,20 @@ class MeetingFeed(Feed):
         return [tag.name for tag in tag_list(meeting)]
 
 
+class PlainTextSummaryAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are declared plain text, which the readouts' leads are.
+
+    Django's Atom1Feed declares them `type="html"`, so readers would take a “<” or “&” in a
+    lead for markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = PlainTextSummaryAtom1Feed
 
     def subtitle(self, obj=None):
         return self.description(obj)
@@ -89,7 +101,7 @@ class AllMeetingsAtomFeed(AtomMixin, AllMeetingsRssFeed):
 
 class RelationsPageRssFeed(MeetingFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(RelationsPage, slug=slug)
+        return get_object_or_404(RelationsPage.objects.public(), slug=slug)
 
     def meetings(self, relations_page):
         return Meeting.objects.published().filter(relations_page=relations_page)

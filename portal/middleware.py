@@ -1,4 +1,14 @@
-from django.http import HttpResponseBadRequest
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.views import defaults
+
+from .context_processors import site
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNullCharactersMiddleware:
@@ -21,3 +31,43 @@ class RejectNullCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503, to retry shortly, when the database cannot be reached, not a 500.
+
+    While PostgreSQL restarts or is stopped, cached public pages are still served (see
+    meetings/caching.py); every other page fails on its first query, and lands here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return database_unavailable(request)
+
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(request):
+    # Only the site's name in the context: the other context processors look up the user.
+    response = HttpResponse(render_to_string("503.html", site(request)), status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """The site's 500 handler (portal/urls.py): a database that went away while a
+    middleware was using it (a session being saved, say) is a 503 to retry, like in a view."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    return defaults.server_error(request)

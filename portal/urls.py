@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
+from meetings import media
 from meetings.caching import cached_public_page
 from meetings.sitemaps import MeetingSitemap, RelationsPageSitemap
 
@@ -27,10 +27,8 @@ urlpatterns = [
         {"sitemaps": {"relations": RelationsPageSitemap, "meetings": MeetingSitemap}},
         name="sitemap",
     ),
+    # Always routed, in production too: the view keeps unpublished meetings' photos hidden.
+    path(f"{settings.MEDIA_URL.lstrip('/')}photos/<path:path>", media.photo, name="photo"),
 ]
 
-if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns += [
-        re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+handler500 = "portal.middleware.server_error"

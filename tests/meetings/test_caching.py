@@ -1,10 +1,11 @@
+import warnings
 from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import CacheKeyWarning, caches
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -99,3 +100,42 @@ class PageCacheTests(TestCase):
         self.assertEqual(self.client.get("/relations/atlantis/").status_code, 404)
         factories.relations_page("Atlantis", slug="atlantis")
         self.assertEqual(self.client.get("/relations/atlantis/").status_code, 200)
+
+    def test_an_unknown_address_is_not_found_even_with_the_current_etag(self):
+        etag = self.client.get(self.page.get_absolute_url()).headers["ETag"]
+        response = self.client.get("/relations/atlantis/", headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 404)
+
+    def test_a_page_not_cached_yet_is_rendered_whatever_etag_the_browser_holds(self):
+        etag = self.client.get(self.page.get_absolute_url()).headers["ETag"]
+        response = self.client.get(reverse("meetings:home"), headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "First readout")
+
+    @override_settings(ALLOWED_HOSTS=["testserver", "www.mofa.example", "mirror.mofa.example"])
+    def test_feeds_link_to_the_host_and_scheme_they_were_asked_on(self):
+        feed = reverse("meetings:feed-atom")
+        path = self.meeting.get_absolute_url()
+        for host, secure in [
+            ("www.mofa.example", True),
+            ("mirror.mofa.example", False),
+            ("www.mofa.example", False),
+        ]:
+            scheme = "https" if secure else "http"
+            with self.subTest(host=host, scheme=scheme):
+                response = self.client.get(feed, headers={"Host": host}, secure=secure)
+                self.assertContains(response, f'href="{scheme}://{host}{path}"')
+                for other in ("www.mofa.example", "mirror.mofa.example", "testserver"):
+                    if other != host:
+                        self.assertNotContains(response, f"://{other}/")
+
+    def test_a_long_query_string_is_cached_under_a_short_key(self):
+        url = reverse("meetings:home") + "?utm_source=" + "x" * 2000
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CacheKeyWarning)
+            first = self.client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                second = self.client.get(url)
+        self.assertEqual(first.status_code, 200)
+        self.assertEqual(len(queries), 1)
+        self.assertEqual(second.content, first.content)

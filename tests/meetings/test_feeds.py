@@ -147,3 +147,19 @@ class RssValidityTests(FeedTestCase):
     def test_feed_sets_last_modified(self):
         response = self.fetch("meetings:feed-rss", [])
         self.assertIn("Last-Modified", response.headers)
+
+
+class AtomSummaryTests(FeedTestCase):
+    def test_atom_summaries_are_plain_text_with_their_typographic_quotes(self):
+        for _, atom, args in self.feeds.values():
+            with self.subTest(feed=atom):
+                document = etree.fromstring(self.fetch(atom, args).content)
+                summaries = {
+                    entry.findtext(ATOM + "title"): entry.find(ATOM + "summary")
+                    for entry in document.findall(ATOM + "entry")
+                }
+                summary = summaries["Japan-Canada Foreign Ministers’ Meeting"]
+                self.assertEqual(summary.get("type"), "text")
+                self.assertEqual(
+                    summary.text, "On May 1, the ministers discussed the Economic “2+2”."
+                )

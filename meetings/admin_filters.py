@@ -1,0 +1,46 @@
+"""Admin list filters that ignore values no date can have, instead of failing with a 500."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.admin.views.main import ChangeList
+
+
+def year_or_none(value):
+    """The year a list filter's value names, or None unless four ASCII digits from 1000 to
+    9998: the bounds of such a year, and of the year after it, convert to UTC and back."""
+    if value and re.fullmatch(r"[1-9][0-9]{3}", value) and value != "9999":
+        return int(value)
+    return None
+
+
+class ChangeListIgnoringImpossibleDates(ChangeList):
+    """An admin list whose date hierarchy ignores, with a message, a date that no row can
+    have (year 0, year 9999's next year, 30 digits), where Django's would fail with a 500.
+
+    A month or day Django itself finds invalid (month 13) still sends the editor to its
+    `?e=1` page.
+    """
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year") if self.date_hierarchy else None
+        if year is None:
+            return super().get_filters(request)
+        if year_or_none(year) is not None:
+            try:
+                return super().get_filters(request)
+            except (ValueError, OverflowError):
+                pass  # a month or day whose bounds are out of range
+        self.drop_date_hierarchy_parameters()
+        messages.warning(request, "That date is out of range: the date filter is ignored.")
+        return super().get_filters(request)
+
+    def drop_date_hierarchy_parameters(self):
+        for part in ("year", "month", "day"):
+            self.filter_params.pop(f"{self.date_hierarchy}__{part}", None)
+            self.params.pop(f"{self.date_hierarchy}__{part}", None)
+
+
+def get_changelist(model_admin, request, **kwargs):
+    """ModelAdmin.get_changelist for admins with a date hierarchy (see above)."""
+    return ChangeListIgnoringImpossibleDates
