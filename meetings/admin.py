@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from . import admin_import, admin_workflow, revisions, topics, workflow
+from . import admin_filters, admin_import, admin_workflow, topics, workflow
 from .caching import RetiresCachedPagesAdmin
 from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from .models import (
@@ -107,8 +107,9 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        year = admin_filters.year_or_none(self.value())
+        if year is not None:
+            return queryset.filter(date__year=year)
         return queryset
 
 
@@ -136,13 +137,28 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     list_select_related = ["relations_page", "meeting_type"]
     search_fields = ["title", "lead", "place", "agenda_items__text", "relations_page__title"]
     date_hierarchy = "date"
+    get_changelist = admin_filters.get_changelist
     ordering = ["-date", "-pk"]
     autocomplete_fields = ["relations_page"]
     prepopulated_fields = {"slug": ["title"]}
     save_on_top = True
-    actions = ["submit_for_review", "approve"]
+    # Approving is done on each meeting's page, where the reviewer sees what they approve.
+    actions = ["submit_for_review"]
     fieldsets = [
-        (None, {"fields": ["relations_page", "title", "slug", "meeting_type"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "relations_page",
+                    "title",
+                    "slug",
+                    "meeting_type",
+                    # Hidden: what the editor opened, for the stale-save check.
+                    "opened_version",
+                    "opened_snapshot",
+                ]
+            },
+        ),
         ("When and where", {"fields": [("date", "start_time"), "duration", "place"]}),
         ("Readout", {"fields": ["lead", "tags"]}),
         (
@@ -161,21 +177,20 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        # What the public sees changes only through a correction that is approved.
-        if obj is not None and obj.state == Meeting.State.PUBLISHED:
+        # What the public sees (or saw) changes only through the workflow: a correction
+        # that is approved, or a publisher's step.
+        if obj is not None and obj.state in (Meeting.State.PUBLISHED, Meeting.State.TAKEN_DOWN):
             return False
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.edit_version += 1
-        else:
+        if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        revisions.record(form.instance, by=request.user, event="Saved in the admin")
+        workflow.record_edit(form.instance, by=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         meeting = self.get_object(request, object_id)
@@ -184,7 +199,10 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
                 **(extra_context or {}),
                 "workflow_state": admin_workflow.describe_state(meeting),
                 "workflow_actions": admin_workflow.available(meeting, request.user),
-                "transition_form": admin_workflow.TransitionForm(),
+                "transition_form": admin_workflow.TransitionForm(
+                    initial={"opened_version": meeting.edit_version}
+                ),
+                "workflow_notes": admin_workflow.unavailable(meeting, request.user),
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
                 "open_correction": meeting.corrections.first(),
@@ -238,10 +256,6 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     def submit_for_review(self, request, queryset):
         self._apply(request, queryset, workflow.submit_for_review)
 
-    @admin.action(description="Approve and publish selected meetings in review")
-    def approve(self, request, queryset):
-        self._apply(request, queryset, workflow.approve)
-
     def _apply(self, request, queryset, step):
         done = 0
         for meeting in queryset:
@@ -282,6 +296,7 @@ class PublicationLogAdmin(admin.ModelAdmin):
     search_fields = ["meeting_title", "comment", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["actor", "meeting"]
+    get_changelist = admin_filters.get_changelist
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,6 +17,8 @@ State = Meeting.State
 
 
 class TransitionForm(forms.Form):
+    # The version of the meeting the person saw: a step acts on that version or not at all.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -33,8 +36,15 @@ class TransitionForm(forms.Form):
     )
     merged_into = forms.ModelChoiceField(
         required=False,
-        queryset=Meeting.objects.published().select_related("relations_page"),
+        queryset=Meeting.objects.none(),
         label="Merged into",
+    )
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Expiry time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="For “Set the expiry time”: when the meeting leaves the public site by "
+        "itself. Empty: never.",
     )
     major = forms.BooleanField(
         required=False,
@@ -48,6 +58,13 @@ class TransitionForm(forms.Form):
         help_text="Shown on the page and in the feeds as “Updated on <date>: <note>”.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read at each request: a meeting published since the server started is offered too.
+        self.fields["merged_into"].queryset = Meeting.objects.published().select_related(
+            "relations_page"
+        )
+
 
 def available(meeting, user):
     """The transitions this person may try on the meeting now, as (name, label)."""
@@ -58,8 +75,9 @@ def available(meeting, user):
         if publisher:
             actions.append(("publish_without_review", "Publish without review…"))
     elif meeting.state == State.IN_REVIEW and publisher:
+        if may_approve(meeting, user):
+            actions.append(("approve", "Approve and publish"))
         actions += [
-            ("approve", "Approve and publish"),
             ("reject", "Reject, back to draft"),
             ("publish_without_review", "Publish without review…"),
         ]
@@ -70,10 +88,33 @@ def available(meeting, user):
                 actions.append(("unschedule", "Unschedule, back to review"))
             if meeting.unreviewed:
                 actions.append(("approve_retrospectively", "Approve (reviewed after publication)"))
+            actions.append(("set_expiry", "Set the expiry time"))
             actions.append(("take_down", "Take down"))
-    elif meeting.state == State.TAKEN_DOWN:
+    elif meeting.state == State.TAKEN_DOWN and publisher:
         actions.append(("restore", "Restore as a new draft"))
     return actions
+
+
+def may_approve(meeting, user):
+    return user.pk != meeting.submitted_by_id and not (
+        meeting.changed_in_review_by.filter(pk=user.pk).exists()
+    )
+
+
+def unavailable(meeting, user):
+    """Why a step this person might look for is not offered to them now."""
+    notes = []
+    if meeting.state == State.IN_REVIEW and workflow.can_publish(user):
+        if user.pk == meeting.submitted_by_id:
+            notes.append("You submitted this meeting: another publisher approves it.")
+        elif meeting.changed_in_review_by.filter(pk=user.pk).exists():
+            notes.append(
+                "You changed this meeting after it was submitted: another publisher reviews "
+                "your changes and approves it."
+            )
+    if meeting.state == State.TAKEN_DOWN and not workflow.can_publish(user):
+        notes.append("A taken-down meeting is restored by a publisher.")
+    return notes
 
 
 def transition_view(model_admin, request, object_id):
@@ -86,55 +127,62 @@ def transition_view(model_admin, request, object_id):
     if action not in dict(available(meeting, request.user)) or not form.is_valid():
         messages.error(request, "That step is not open to you for this meeting now.")
         return back
-    data, user = form.cleaned_data, request.user
     try:
-        if action == "submit":
-            workflow.submit_for_review(meeting, by=user, comment=data["comment"])
-        elif action == "correct":
-            draft = workflow.start_correction(meeting, by=user)
-            messages.success(request, "Edit this draft; the public keeps the published version.")
-            return redirect("admin:meetings_meeting_change", draft.pk)
-        elif action == "approve":
-            corrected = workflow.approve(
-                meeting,
-                by=user,
-                at=data["publish_at"],
-                comment=data["comment"],
-                major=data["major"],
-                change_note=data["change_note"],
-            )
-            if corrected.pk != meeting.pk:
-                messages.success(request, "The correction is published.")
-                return redirect("admin:meetings_meeting_change", corrected.pk)
-        elif action == "reject":
-            workflow.reject(meeting, by=user, comment=data["comment"])
-        elif action == "publish_without_review":
-            published = workflow.publish_without_review(
-                meeting, by=user, reason=data["comment"], at=data["publish_at"]
-            )
-            if published.pk != meeting.pk:
-                messages.success(request, "The correction is published, not yet reviewed.")
-                return redirect("admin:meetings_meeting_change", published.pk)
-        elif action == "approve_retrospectively":
-            workflow.approve_retrospectively(meeting, by=user, comment=data["comment"])
-        elif action == "unschedule":
-            workflow.unschedule(meeting, by=user, comment=data["comment"])
-        elif action == "take_down":
-            workflow.take_down(
-                meeting,
-                by=user,
-                kind=data["takedown"] or Meeting.Takedown.WITHDRAWN,
-                note=data["comment"],
-                merged_into=data["merged_into"],
-            )
-        elif action == "restore":
-            workflow.restore_as_draft(meeting, by=user, comment=data["comment"])
+        # The step and everything it writes happen together, or not at all.
+        with transaction.atomic():
+            result = STEPS[action](meeting, request.user, form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, workflow.refusal(error))
         return back
+    if result.pk != meeting.pk:
+        messages.success(request, MOVED_TO[action])
+        return redirect("admin:meetings_meeting_change", result.pk)
     meeting.refresh_from_db()
     messages.success(request, f"The meeting is now: {describe_state(meeting)}.")
     return back
+
+
+# Each button of the panel: the workflow step it takes, given the form's cleaned data. A
+# publication acts on the version the person saw (opened_version), or not at all.
+STEPS = {
+    "submit": lambda m, user, data: workflow.submit_for_review(m, by=user, comment=data["comment"]),
+    "correct": lambda m, user, data: workflow.start_correction(m, by=user),
+    "approve": lambda m, user, data: workflow.approve(
+        m,
+        by=user,
+        at=data["publish_at"],
+        comment=data["comment"],
+        major=data["major"],
+        change_note=data["change_note"],
+        version=data["opened_version"],
+    ),
+    "reject": lambda m, user, data: workflow.reject(m, by=user, comment=data["comment"]),
+    "publish_without_review": lambda m, user, data: workflow.publish_without_review(
+        m, by=user, reason=data["comment"], at=data["publish_at"], version=data["opened_version"]
+    ),
+    "approve_retrospectively": lambda m, user, data: workflow.approve_retrospectively(
+        m, by=user, comment=data["comment"]
+    ),
+    "unschedule": lambda m, user, data: workflow.unschedule(m, by=user, comment=data["comment"]),
+    "set_expiry": lambda m, user, data: workflow.set_expiry(
+        m, by=user, at=data["expires_at"], comment=data["comment"]
+    ),
+    "take_down": lambda m, user, data: workflow.take_down(
+        m,
+        by=user,
+        kind=data["takedown"] or Meeting.Takedown.WITHDRAWN,
+        note=data["comment"],
+        merged_into=data["merged_into"],
+    ),
+    "restore": lambda m, user, data: workflow.restore_as_draft(m, by=user, comment=data["comment"]),
+}
+
+# What to say when a step leads to another meeting's page.
+MOVED_TO = {
+    "correct": "Edit this draft; the public keeps the published version.",
+    "approve": "The correction is published.",
+    "publish_without_review": "The correction is published, not yet reviewed.",
+}
 
 
 def describe_state(meeting):
@@ -156,8 +204,9 @@ def staff_preview_view(model_admin, request, object_id):
     number = request.GET.get("revision", "")
     if number:
         subject = meeting.draft_of or meeting
+        # isdigit() is true of “²”, which int() refuses: only ASCII digits name a revision.
         revision = get_object_or_404(
-            subject.revisions, number=int(number) if number.isdigit() else -1
+            subject.revisions, number=int(number) if number.isascii() and number.isdigit() else -1
         )
         return render_preview(request, revisions.as_meeting(revision), revision=revision)
     return render_preview(request, meeting)
@@ -181,7 +230,8 @@ def share_preview_view(model_admin, request, object_id):
 
 
 def revoke_preview_view(model_admin, request, object_id, link_id):
-    link = get_object_or_404(PreviewLink, pk=link_id, meeting_id=object_id)
+    meeting = get_object_or_404(Meeting, pk=object_id)
+    link = get_object_or_404(PreviewLink, pk=link_id, meeting=meeting)
     if request.method != "POST":
         raise PermissionDenied
     try:

@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from . import revisions
+from .importing.limits import MAX_DURATION
 from .importing.vocabulary import Vocabulary
 from .models import AgendaItem, Meeting, describe_duration
 
@@ -56,7 +57,7 @@ class ApproximateDurationField(forms.CharField):
             )
         if duration <= timedelta(0):
             raise forms.ValidationError(self.error_messages["zero"], code="zero")
-        if duration > timedelta(hours=24):
+        if duration > MAX_DURATION:
             raise forms.ValidationError(self.error_messages["too_long"], code="too_long")
         return duration
 
@@ -125,6 +126,7 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
         help_text="Approximate length, e.g. “45 minutes”, “1 hour and 10 minutes” or “1:10”.",
     )
     # What the editor opened, so that a save over someone else's newer one is refused.
+    # MeetingAdmin's fieldsets must carry both, or the page never sends them back.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -157,11 +159,15 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
         return cleaned_data
 
     def refuse_stale_save(self):
+        """Refuse a save over a change made since the form was opened, whoever made it.
+
+        The row stays locked until the admin's transaction ends (its save included), so of
+        two saves from forms opened at the same version exactly one goes through."""
         if not self.instance.pk:
             return
-        current = Meeting.objects.get(pk=self.instance.pk)
+        current = revisions.lock(self.instance)
         opened = self.cleaned_data.get("opened_version")
-        if opened is None or opened == current.edit_version:
+        if opened == current.edit_version:
             return
         try:
             before = signing.loads(self.cleaned_data.get("opened_snapshot") or "")

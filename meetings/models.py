@@ -171,7 +171,20 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     edit_version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Counts saves in the admin; refuses stale ones."
+        default=1,
+        editable=False,
+        help_text="Counts every change (a save, an import, a restore, a workflow step); a "
+        "form or a review opened at an older version is refused.",
+    )
+    submitted_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The version sent for review."
+    )
+    changed_in_review_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="Who changed the content since it was sent for review: they may not approve it.",
     )
 
     tags = TaggableManager(
@@ -233,21 +246,30 @@ class Meeting(models.Model):
 
     def clean(self):
         self.slug = self.slug or self.slug_from_title()
-        # A correction shares the address of the meeting it corrects.
-        if self.relations_page_id and self.date and self.slug and not self.draft_of_id:
-            clash = Meeting.objects.filter(
-                relations_page_id=self.relations_page_id,
-                date=self.date,
-                slug=self.slug,
-                draft_of__isnull=True,
-            ).exclude(pk=self.pk)
-            if clash.exists():
+        if self.relations_page_id and self.date and self.slug:
+            clash = self.address_clash()
+            if clash is not None:
                 raise ValidationError(
                     {
                         "slug": "Another meeting under this relations page on this date already "
-                        f"has the address “{self.slug}”. Choose a different slug."
+                        f"has the address “{self.slug}” (“{clash}”). Choose a different date or "
+                        "slug."
                     }
                 )
+
+    def address_clash(self):
+        """Another meeting already at this meeting's address, or None.
+
+        A correction shares the address of the meeting it corrects, so that one is no clash."""
+        others = Meeting.objects.filter(
+            relations_page_id=self.relations_page_id,
+            date=self.date,
+            slug=self.slug,
+            draft_of__isnull=True,
+        ).exclude(pk=self.pk)
+        if self.draft_of_id:
+            others = others.exclude(pk=self.draft_of_id)
+        return others.first()
 
     def slug_from_title(self):
         return slugify(self.title)[: self._meta.get_field("slug").max_length] or "meeting"
@@ -417,7 +439,13 @@ def validate_photo(image):
 
 
 def photo_upload_path(instance, filename):
-    return f"photos/{timezone.now():%Y/%m}/{filename}"
+    """An unguessable name, so a photo cannot be found before its meeting is public.
+
+    Neither the uploaded file's name nor the date shows in it; only the extension is kept
+    (lower-cased, and only a photo's), for the content type the file is served with."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = f".{extension}" if extension in {"jpg", "jpeg", "png", "gif", "webp"} else ""
+    return f"photos/{uuid.uuid4().hex}{suffix}"
 
 
 class PhotoSession(models.Model):
@@ -584,6 +612,9 @@ class PublicationLogEntry(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
     published_at = models.DateTimeField(null=True, blank=True, verbose_name="publication time")
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version of the meeting's content the step acted on."
+    )
     comment = models.TextField(blank=True)
 
     class Meta:
@@ -593,6 +624,28 @@ class PublicationLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.meeting_title}: {self.from_state or '—'} → {self.to_state}"
+
+
+class FormerAddress(models.Model):
+    """An address a published meeting had before a correction moved it: it redirects (301)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="former_addresses")
+    relations_page = models.ForeignKey(RelationsPage, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    slug = models.SlugField(max_length=300)
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_at"]
+        verbose_name_plural = "former addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relations_page", "date", "slug"], name="former_address_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.relations_page.slug}/{self.date:%Y/%m/%d}/{self.slug} → {self.meeting}"
 
 
 class PreviewLink(models.Model):
@@ -654,7 +707,7 @@ class MeetingRevision(models.Model):
     )
     state = models.CharField(max_length=20)
     correction = models.BooleanField(default=False, help_text="Saved on a correction draft.")
-    event = models.CharField(max_length=200)
+    event = models.TextField()
     data = models.JSONField()
 
     class Meta:

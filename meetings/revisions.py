@@ -5,7 +5,7 @@ import difflib
 from datetime import date, time, timedelta
 
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import F, Max, Prefetch
 from taggit.models import Tag
 
 from .models import (
@@ -73,13 +73,17 @@ def read(meeting):
 
 
 def record(meeting, *, by=None, event):
-    """Keep the meeting as it is now as its next revision."""
+    """Keep the meeting as it is now as its next revision, and count the change.
+
+    Every change (a save, an import, a restore, a workflow step) comes through here, so the
+    meeting's `edit_version` moves on with each: a form or a review opened before it is
+    stale from then on."""
     subject = meeting.draft_of or meeting
     data = read(meeting)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
         last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
-        return MeetingRevision.objects.create(
+        revision = MeetingRevision.objects.create(
             meeting=subject,
             number=last + 1,
             created_by=by,
@@ -88,6 +92,16 @@ def record(meeting, *, by=None, event):
             event=event,
             data=data,
         )
+        Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
+        meeting.edit_version = (
+            Meeting.objects.filter(pk=meeting.pk).values_list("edit_version", flat=True).get()
+        )
+        return revision
+
+
+def lock(meeting):
+    """The meeting as saved, its row locked until the transaction ends: changes queue up."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
 def as_text(data):

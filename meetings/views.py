@@ -10,7 +10,14 @@ from taggit.models import Tag
 from relations.models import Region, RelationsPage
 
 from . import topics
-from .models import AgendaItem, Meeting, PreviewLink, attach_tags, public_tags
+from .models import (
+    AgendaItem,
+    FormerAddress,
+    Meeting,
+    PreviewLink,
+    attach_tags,
+    public_tags,
+)
 
 
 class HomeView(TemplateView):
@@ -21,7 +28,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["latest_meetings"] = Meeting.objects.published().for_listing()[: self.latest_count]
         context["regions"] = Region.objects.prefetch_related(
-            Prefetch("relations_pages", RelationsPage.objects.order_by("counterpart"))
+            Prefetch("relations_pages", RelationsPage.objects.public().order_by("counterpart"))
         )
         return context
 
@@ -36,9 +43,12 @@ class MeetingDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             taken_down = self.at_address(Meeting.objects.taken_down()).first()
-            if taken_down is None:
+            if taken_down is not None:
+                return self.taken_down_response(taken_down)
+            moved = self.moved_from_address()
+            if moved is None:
                 raise
-            return self.taken_down_response(taken_down)
+            return redirect(moved, permanent=True)
 
     def get_object(self, queryset=None):
         meeting = self.at_address(Meeting.objects.published()).first()
@@ -55,6 +65,23 @@ class MeetingDetailView(DetailView):
             date__month=kwargs["month"],
             date__day=kwargs["day"],
             slug=kwargs["slug"],
+        )
+
+    def moved_from_address(self):
+        """The public meeting a correction moved away from this address, if any."""
+        kwargs = self.kwargs
+        former = FormerAddress.objects.filter(
+            relations_page__slug=kwargs["page_slug"],
+            date__year=kwargs["year"],
+            date__month=kwargs["month"],
+            date__day=kwargs["day"],
+            slug=kwargs["slug"],
+        )
+        return (
+            Meeting.objects.published()
+            .select_related("relations_page")
+            .filter(pk__in=former.values("meeting_id"))
+            .first()
         )
 
     def taken_down_response(self, meeting):
@@ -164,6 +191,8 @@ def shared_preview(request, token):
     link = PreviewLink.objects.select_related("meeting").filter(token=token).first()
     if link is None or link.revoked_at is not None:
         raise Http404("There is no preview at this address.")
+    if link.meeting.state == Meeting.State.TAKEN_DOWN:
+        return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     if not link.is_valid:
         return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     return render_preview(request, link.meeting, shared_link=link)

@@ -10,22 +10,31 @@ A publisher may not approve what they submitted themselves. “Publish without r
 for emergencies: it needs a written reason and leaves the meeting waiting for another
 publisher's approval. Every change is checked here, on the server, then recorded in the
 publication log, and cached public pages are retired.
+
+Each step is one transaction that starts by locking the meeting's row: the step, its log
+row, its revision, the cache retirement and the emails happen together or not at all (the
+last two once the transaction commits), and two steps on one meeting queue up. Approval is
+bound to a version: it publishes the content the reviewer saw, or nothing.
 """
 
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from . import notifications, revisions
 from .caching import content_changed
 from .models import (
     ChangeNote,
+    FormerAddress,
     Meeting,
     PreviewLink,
     PublicationLogEntry,
     PublicContentVersion,
 )
+
+PREVIEW_DAYS = range(1, 15)
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 State = Meeting.State
@@ -58,17 +67,38 @@ def _require_text(text, what):
         raise ValidationError(f"Write {what}.")
 
 
+def _locked(meeting, *, version=None):
+    """Lock the meeting's row and bring the caller's copy up to date.
+
+    With `version`, refuse if the meeting changed since that version was seen."""
+    current = revisions.lock(meeting)
+    if version is not None and current.edit_version != version:
+        raise ValidationError(
+            "This meeting changed after you opened it (someone saved, imported or restored "
+            "it, or took a step): reload the page, read it again, then decide."
+        )
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
 def submit_for_review(meeting, *, by, comment=""):
+    _locked(meeting)
     _require_state(meeting, State.DRAFT)
     meeting.submitted_by = by
+    meeting.changed_in_review_by.clear()
     _move(meeting, State.IN_REVIEW, by=by, comment=comment)
+    meeting.submitted_version = meeting.edit_version
+    meeting.save(update_fields=["submitted_version"])
     notifications.submitted_for_review(meeting, by)
     return meeting
 
 
+@transaction.atomic
 def reject(meeting, *, by, comment):
     """Send a meeting in review back to its author as a draft, with the reason."""
     require_publisher(by)
+    _locked(meeting)
     _require_state(meeting, State.IN_REVIEW)
     _require_text(comment, "what needs to change, for the author")
     meeting.review_comment = comment
@@ -77,17 +107,26 @@ def reject(meeting, *, by, comment):
     return meeting
 
 
-def approve(meeting, *, by, at=None, comment="", major=False, change_note=""):
+@transaction.atomic
+def approve(meeting, *, by, at=None, comment="", major=False, change_note="", version=None):
     """Publish a meeting in review now, or schedule it for `at`. Not one's own.
 
-    A correction of a published meeting is published onto it instead: `major` ones carry a
-    public change note."""
+    What is published is the version the reviewer saw: `version` (by default the version of
+    the copy passed in); if the meeting changed since, nothing happens. Whoever submitted it,
+    or changed its content since, may not approve it. A correction of a published meeting
+    is published onto it instead: `major` ones carry a public change note."""
     require_publisher(by)
+    _locked(meeting, version=meeting.edit_version if version is None else version)
     _require_state(meeting, State.IN_REVIEW)
     if by is not None and meeting.submitted_by_id == by.pk:
         raise PermissionDenied(
             "You submitted this meeting: another publisher must approve it (second pair of "
             "eyes). In an emergency, publish it without review and give the reason."
+        )
+    if by is not None and meeting.changed_in_review_by.filter(pk=by.pk).exists():
+        raise PermissionDenied(
+            "You changed this meeting after it was submitted: another publisher must review "
+            "your changes and approve it."
         )
     if meeting.draft_of_id:
         live = apply_correction(meeting, by=by, major=major, change_note=change_note)
@@ -99,9 +138,11 @@ def approve(meeting, *, by, at=None, comment="", major=False, change_note=""):
     return meeting
 
 
-def publish_without_review(meeting, *, by, reason, at=None):
+@transaction.atomic
+def publish_without_review(meeting, *, by, reason, at=None, version=None):
     """The emergency path: published at once, recorded, and queued for approval afterwards."""
     require_publisher(by)
+    _locked(meeting, version=meeting.edit_version if version is None else version)
     _require_state(meeting, State.DRAFT, State.IN_REVIEW)
     _require_text(reason, "why this cannot wait for a review")
     if meeting.draft_of_id:
@@ -116,9 +157,11 @@ def publish_without_review(meeting, *, by, reason, at=None):
     return meeting
 
 
+@transaction.atomic
 def approve_retrospectively(meeting, *, by, comment=""):
     """Another publisher confirms a meeting published without review."""
     require_publisher(by)
+    _locked(meeting)
     if not meeting.unreviewed:
         raise ValidationError("This meeting was reviewed before it was published.")
     last = meeting.publication_log.filter(to_state=State.PUBLISHED).first()
@@ -130,18 +173,41 @@ def approve_retrospectively(meeting, *, by, comment=""):
     return meeting
 
 
+@transaction.atomic
 def unschedule(meeting, *, by, comment=""):
     """A scheduled meeting goes back to review before its time comes."""
     require_publisher(by)
+    _locked(meeting)
     _require_state(meeting, State.PUBLISHED)
     if meeting.is_public:
         raise ValidationError("This meeting is already public: take it down instead.")
     return _move(meeting, State.IN_REVIEW, by=by, comment=comment)
 
 
-def take_down(meeting, *, by, kind, note="", merged_into=None):
-    """Withdraw (notice stays), mark as published in error (410), or merge (redirect)."""
+@transaction.atomic
+def set_expiry(meeting, *, by, at, comment=""):
+    """Give a published meeting a time to leave the public site by itself (None: never)."""
     require_publisher(by)
+    _locked(meeting)
+    _require_state(meeting, State.PUBLISHED)
+    if at is not None and at <= timezone.now():
+        raise ValidationError("Choose an expiry time in the future, or take the meeting down.")
+    if at is not None and meeting.published_at and at <= meeting.published_at:
+        raise ValidationError("The expiry time must come after the publication time.")
+    meeting.expires_at = at
+    meeting.save(update_fields=["expires_at", "updated_at"])
+    when = f"{timezone.localtime(at):%Y-%m-%d %H:%M %Z}" if at else "none"
+    _log(meeting, meeting.state, by=by, comment=f"Expiry time: {when}. {comment}".strip())
+    return meeting
+
+
+@transaction.atomic
+def take_down(meeting, *, by, kind, note="", merged_into=None):
+    """Withdraw (notice stays), mark as published in error (410), or merge (redirect).
+
+    Preview links stop working: what was taken down is not shown to anyone any more."""
+    require_publisher(by)
+    _locked(meeting)
     _require_state(meeting, State.PUBLISHED)
     kind = Meeting.Takedown(kind)
     if kind == Meeting.Takedown.WITHDRAWN:
@@ -151,18 +217,33 @@ def take_down(meeting, *, by, kind, note="", merged_into=None):
     meeting.takedown, meeting.takedown_note = kind, note
     meeting.merged_into = merged_into if kind == Meeting.Takedown.MERGED else None
     meeting.taken_down_at = timezone.now()
+    meeting.preview_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     return _move(meeting, State.TAKEN_DOWN, by=by, comment=f"{kind.label}. {note}".strip())
 
 
+@transaction.atomic
 def restore_as_draft(meeting, *, by, comment=""):
+    """A publisher's step: a taken-down meeting leaves the public site's notice for a draft."""
+    require_publisher(by)
+    _locked(meeting)
     _require_state(meeting, State.TAKEN_DOWN)
     meeting.takedown, meeting.takedown_note, meeting.merged_into = "", "", None
     meeting.taken_down_at = None
     return _move(meeting, State.DRAFT, by=by, comment=comment or "Restored as a draft.")
 
 
+def record_edit(meeting, *, by):
+    """A person saved the meeting's content (in the admin): keep it, and remember who
+    changed a submission, since they may not approve it then."""
+    if by is not None and meeting.state == State.IN_REVIEW:
+        meeting.changed_in_review_by.add(by)
+    return revisions.record(meeting, by=by, event="Saved in the admin")
+
+
+@transaction.atomic
 def start_correction(live, *, by):
     """A draft copy of a published meeting to correct; the public keeps seeing the live one."""
+    _locked(live)
     _require_state(live, State.PUBLISHED)
     if live.draft_of_id:
         raise ValidationError("This is itself a correction.")
@@ -172,6 +253,7 @@ def start_correction(live, *, by):
     draft = Meeting(
         relations_page=live.relations_page,
         slug=live.slug,
+        expires_at=live.expires_at,
         draft_of=live,
         state=State.DRAFT,
         created_by=by,
@@ -189,17 +271,44 @@ def start_correction(live, *, by):
 
 
 def apply_correction(draft, *, by, major, change_note):
-    """Publish a correction onto its live meeting, then close the draft."""
-    live = draft.draft_of
+    """Publish a correction onto its live meeting, then close the draft.
+
+    A correction may move the meeting's address (another date, page or slug): the old
+    address then redirects to the new one. It may not take another meeting's address."""
+    live = _locked(draft.draft_of)
     if major:
         _require_text(change_note, "the public change note of a major correction")
+    clash = draft.address_clash()
+    if clash is not None:
+        raise ValidationError(
+            f"The corrected date and slug give the address of another meeting (“{clash}”): "
+            "change the correction's date or slug first."
+        )
+    old_address = (live.relations_page_id, live.date, live.slug)
+    live.relations_page_id, live.slug = draft.relations_page_id, draft.slug
+    live.expires_at = draft.expires_at
     copy_content(draft, live)
+    if (live.relations_page_id, live.date, live.slug) != old_address:
+        _leave_redirect(live, *old_address)
     if major:
         ChangeNote.objects.create(meeting=live, note=change_note.strip(), by=by)
     comment = f"Major correction: {change_note.strip()}" if major else "Minor correction."
-    _log(live, live.state, by=by, comment=comment)
+    _log(live, live.state, by=by, comment=comment, version=draft.edit_version)
     draft.delete()
     return live
+
+
+def _leave_redirect(meeting, relations_page_id, date, slug):
+    """The meeting moved from that address to its current one: the old one redirects."""
+    FormerAddress.objects.filter(
+        relations_page_id=meeting.relations_page_id, date=meeting.date, slug=meeting.slug
+    ).delete()
+    FormerAddress.objects.update_or_create(
+        relations_page_id=relations_page_id,
+        date=date,
+        slug=slug,
+        defaults={"meeting": meeting, "moved_at": timezone.now()},
+    )
 
 
 def copy_content(source, target):
@@ -207,12 +316,16 @@ def copy_content(source, target):
     revisions.apply(revisions.read(source), target)
 
 
+@transaction.atomic
 def restore_revision(revision, *, by):
     """Make a revision's content the meeting's again, as a draft to review.
 
     A published meeting gets it in a correction draft; the public version stays until that
-    is approved. Returns the draft that now holds it."""
-    meeting = revision.meeting
+    is approved. A taken-down one is a publisher's to restore. Returns the draft that now
+    holds it."""
+    meeting = _locked(revision.meeting)
+    if meeting.state == State.TAKEN_DOWN:
+        require_publisher(by)
     if meeting.state == State.PUBLISHED:
         target = start_correction(meeting, by=by)
     else:
@@ -231,8 +344,12 @@ def restore_revision(revision, *, by):
 def share_preview(meeting, *, by, days):
     """A link showing the meeting as it will look, to someone outside the admin, for `days`."""
     require_publisher(by)
-    if not 1 <= days <= 30:
-        raise ValidationError("A preview link lasts from 1 to 30 days.")
+    if days not in PREVIEW_DAYS:
+        raise ValidationError(
+            f"A preview link lasts from {PREVIEW_DAYS[0]} to {PREVIEW_DAYS[-1]} days."
+        )
+    if meeting.state == State.TAKEN_DOWN:
+        raise ValidationError("This meeting was taken down: there is nothing to preview.")
     return PreviewLink.objects.create(
         meeting=meeting, created_by=by, expires_at=timezone.now() + timedelta(days=days)
     )
@@ -283,15 +400,19 @@ def _log_clock(meeting, to_state, comment):
 # For commands, which act as the site rather than as a person.
 
 
+@transaction.atomic
 def publish(meeting, at=None, *, by=None, comment=""):
     """Publish now (or at `at`), whatever the state: `import_readout --publish`."""
     require_publisher(by)
+    _locked(meeting)
     return _publish(meeting, at, by=by, comment=comment)
 
 
+@transaction.atomic
 def unpublish(meeting, *, by=None, comment=""):
     """Back to a draft, whatever the state."""
     require_publisher(by)
+    _locked(meeting)
     return _move(meeting, State.DRAFT, by=by, comment=comment)
 
 
@@ -326,7 +447,9 @@ def _move(meeting, to_state, *, by, comment):
     return meeting
 
 
-def _log(meeting, from_state, *, by, comment):
+def _log(meeting, from_state, *, by, comment, version=None):
+    """The log row and the revision of a step; `version` is the content it acted on."""
+    version = meeting.edit_version if version is None else version
     event = f"{State(from_state).label if from_state else 'New'} → {meeting.get_state_display()}"
     revisions.record(meeting, by=by, event=f"{event}. {comment}".strip())
     PublicationLogEntry.objects.create(
@@ -336,6 +459,7 @@ def _log(meeting, from_state, *, by, comment):
         from_state=from_state or "",
         to_state=meeting.state,
         published_at=meeting.published_at if meeting.state == State.PUBLISHED else None,
+        version=version,
         comment=comment,
     )
     content_changed()

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNullCharactersMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,6 +92,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins, so two saves of one meeting
+    # queue up instead of both reading the old version (the stale-save check relies on it).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: whole public pages and feeds are cached per process and retired together when
@@ -129,9 +136,10 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Production normally lets the front web server serve MEDIA_ROOT; a single-process
-# deployment (and `make run`) can let Django serve it instead.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+# Photos are served by meetings.media, which keeps those of meetings not public from the
+# public. With a prefix (e.g. /protected-media/), it only decides and lets nginx send the
+# file from an `internal` location mapped to MEDIA_ROOT (X-Accel-Redirect; see README).
+PORTAL_MEDIA_ACCEL_REDIRECT = os.environ.get("PORTAL_MEDIA_ACCEL_REDIRECT", "")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -194,3 +202,13 @@ PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "Ministry of Foreign Affai
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Importing: what one readout may hold, alike in the admin and on the command line. A file
+# beyond these limits is reported and skipped; the rest of a batch is imported.
+
+PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", 1024 * 1024))
+PORTAL_IMPORT_MAX_FILES = int(os.environ.get("PORTAL_IMPORT_MAX_FILES", "200"))
+PORTAL_IMPORT_MAX_ITEMS = int(os.environ.get("PORTAL_IMPORT_MAX_ITEMS", "300"))
+PORTAL_IMPORT_MAX_PHOTOS = int(os.environ.get("PORTAL_IMPORT_MAX_PHOTOS", "30"))
+# Meetings dated before this year, or more than a year from today, are typing mistakes.
+PORTAL_EARLIEST_YEAR = int(os.environ.get("PORTAL_EARLIEST_YEAR", "1945"))

@@ -6,48 +6,58 @@ from django.urls import reverse
 
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession
 from tests import factories
+from tests.browser_forms import admin_change_form, read_form
 
-INLINES = ("participants", "photo_sessions", "agenda_items", "publication_log")
+# What an editor types into a new meeting's page, unless a test says otherwise.
+NEW_MEETING = {
+    "title": "Japan-Atlantis Summit Meeting",
+    "date": "2024-06-03",
+    "start_time": "17:45",
+    "duration": "1 hour and 10 minutes",
+    "place": "Tokyo",
+    "lead": "On June 3, the two leaders met. The overview of the meeting is as follows.",
+    "tags": "North Korea, G7",
+}
 
 
-def meeting_form(page, *, items=(), photos=(), **fields):
-    """POST data for the meeting add form, with its three inlines."""
-    data = {
-        "relations_page": page.pk,
-        "title": "Japan-Atlantis Summit Meeting",
-        "slug": "",
-        "meeting_type": MeetingType.objects.get(slug="summit-meeting").pk,
-        "date": "2024-06-03",
-        "start_time": "17:45",
-        "duration": "1 hour and 10 minutes",
-        "place": "Tokyo",
-        "lead": "On June 3, the two leaders met. The overview of the meeting is as follows.",
-        "tags": "North Korea, G7",
-        "state": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-    }
-    for prefix in INLINES:
-        data |= {
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-            f"{prefix}-TOTAL_FORMS": "0",
+def meeting_form(client, page=None, *, meeting=None, items=(), photos=(), **fields):
+    """The meeting's admin page as rendered (the add page, or a meeting's change page),
+    filled in as an editor fills it: fields typed, agenda rows and photo rows added with
+    “Add another”. Returns the form; `.submit(client, files=…)` posts it."""
+    if meeting is None:
+        form = admin_change_form(client, reverse("admin:meetings_meeting_add"))
+        fields = {
+            **NEW_MEETING,
+            "relations_page": page.pk,
+            "meeting_type": MeetingType.objects.get(slug="summit-meeting").pk,
+            **fields,
         }
-    for index, (text, is_sub_item, tags) in enumerate(items):
-        data |= {
-            f"agenda_items-{index}-text": text,
-            f"agenda_items-{index}-tags": tags,
-            f"agenda_items-{index}-position": "",
-        }
-        if is_sub_item:
-            data[f"agenda_items-{index}-is_sub_item"] = "on"
-    data["agenda_items-TOTAL_FORMS"] = str(len(items))
-    for index, photo in enumerate(photos):
-        data |= {f"photo_sessions-{index}-{name}": value for name, value in photo.items()}
-    data["photo_sessions-TOTAL_FORMS"] = str(len(photos))
-    data |= fields
-    return data
+    else:
+        form = admin_change_form(
+            client, reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        )
+    for name, value in fields.items():
+        form.set(name, value)
+    for text, is_sub_item, tags in items:
+        add_agenda_item(form, text, is_sub_item=is_sub_item, tags=tags)
+    for photo in photos:
+        form.add_inline_row("photo_sessions", **photo)
+    return form
+
+
+def add_agenda_item(form, text, *, is_sub_item=False, tags=""):
+    """Type into the first empty agenda row the page shows, or add a row for the item."""
+    total = int(form.get("agenda_items-TOTAL_FORMS"))
+    empty = [
+        index
+        for index in range(total)
+        if not form.get(f"agenda_items-{index}-id") and not form.get(f"agenda_items-{index}-text")
+    ]
+    index = empty[0] if empty else form.add_inline_row("agenda_items")
+    form.set(f"agenda_items-{index}-text", text)
+    form.set(f"agenda_items-{index}-tags", tags)
+    form.set(f"agenda_items-{index}-is_sub_item", is_sub_item)
+    return index
 
 
 class AdminPagesLoadTests(TestCase):
@@ -126,12 +136,13 @@ class MeetingEditingTests(TestCase):
     def setUp(self):
         self.client.force_login(self.user)
 
-    def add(self, data):
-        return self.client.post(reverse("admin:meetings_meeting_add"), data)
+    def add(self, form, files=None):
+        return form.submit(self.client, files=files)
 
     def test_an_editor_writes_a_meeting_with_nested_items_and_tags_then_publishes_it(self):
         response = self.add(
             meeting_form(
+                self.client,
                 self.page,
                 items=[
                     ("The leaders confirmed the partnership.", False, ""),
@@ -154,10 +165,12 @@ class MeetingEditingTests(TestCase):
         )
         self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
 
-        transition = reverse("admin:meetings_meeting_transition", args=[meeting.pk])
-        self.client.post(transition, {"transition": "submit"})
+        change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel.submit(self.client, "transition", "submit")
         self.client.force_login(factories.staff_user("second-publisher"))
-        self.client.post(transition, {"transition": "approve"})
+        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel.submit(self.client, "transition", "approve")
         self.client.logout()
         response = self.client.get(meeting.get_absolute_url())
         self.assertContains(response, "On North Korea, they agreed to cooperate.")
@@ -169,20 +182,28 @@ class MeetingEditingTests(TestCase):
 
         topics.define_topic("North Korea", "DPRK")
         self.add(
-            meeting_form(self.page, tags="dprk, north korea, G7", items=[("X.", False, "DPRK")])
+            meeting_form(
+                self.client, self.page, tags="dprk, north korea, G7", items=[("X.", False, "DPRK")]
+            )
         )
         meeting = Meeting.objects.get()
         self.assertEqual(sorted(t.name for t in meeting.tags.all()), ["G7", "North Korea"])
         self.assertEqual([t.name for t in meeting.agenda_items.get().tags.all()], ["North Korea"])
 
-    def test_a_new_meeting_is_a_draft_whatever_the_form_says(self):
-        self.add(meeting_form(self.page, state="published", published_at_0="2024-01-01"))
+    def test_a_new_meeting_is_a_draft_whatever_a_forged_form_says(self):
+        form = meeting_form(self.client, self.page)
+        self.assertNotIn("state", form.names)
+        self.add(form.forge("state", "published").forge("published_at_0", "2024-01-01"))
         meeting = Meeting.objects.get()
         self.assertEqual((meeting.state, meeting.published_at), (Meeting.State.DRAFT, None))
 
     def test_rows_without_position_keep_the_order_shown(self):
         self.add(
-            meeting_form(self.page, items=[("A.", False, ""), ("B.", False, ""), ("C.", False, "")])
+            meeting_form(
+                self.client,
+                self.page,
+                items=[("A.", False, ""), ("B.", False, ""), ("C.", False, "")],
+            )
         )
         self.assertEqual(
             list(AgendaItem.objects.values_list("text", "position")),
@@ -191,14 +212,16 @@ class MeetingEditingTests(TestCase):
 
     def test_a_sub_item_with_no_item_above_is_refused_at_the_field(self):
         response = self.add(
-            meeting_form(self.page, items=[("Orphan.", True, ""), ("Item.", False, "")])
+            meeting_form(
+                self.client, self.page, items=[("Orphan.", True, ""), ("Item.", False, "")]
+            )
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "The first item of the overview cannot be a sub-item")
         self.assertFalse(Meeting.objects.exists())
 
     def test_a_duration_that_is_not_a_duration_is_refused_at_the_field(self):
-        response = self.add(meeting_form(self.page, duration="about lunchtime"))
+        response = self.add(meeting_form(self.client, self.page, duration="about lunchtime"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
             response.context["adminform"].form.errors["duration"],
@@ -210,7 +233,7 @@ class MeetingEditingTests(TestCase):
 
     def test_a_duplicate_slug_is_refused_at_the_field(self):
         factories.meeting(self.page, title="Japan-Atlantis Summit Meeting", date=date(2024, 6, 3))
-        response = self.add(meeting_form(self.page))
+        response = self.add(meeting_form(self.client, self.page))
         self.assertEqual(response.status_code, 200)
         self.assertIn(
             "already has the address", response.context["adminform"].form.errors["slug"][0]
@@ -218,35 +241,26 @@ class MeetingEditingTests(TestCase):
 
     def test_an_image_that_is_not_an_image_is_refused_at_the_field(self):
         fake = SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
-        data = meeting_form(
-            self.page,
-            photos=[
-                {"caption": "Handshake", "alt_text": "Handshake", "image": fake, "position": ""}
-            ],
+        form = meeting_form(
+            self.client, self.page, photos=[{"caption": "Handshake", "alt_text": "Handshake"}]
         )
-        response = self.add(data)
+        response = self.add(form, files={"photo_sessions-0-image": fake})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Upload a valid image")
         self.assertFalse(PhotoSession.objects.exists())
 
     def test_a_real_image_with_alt_text_is_stored(self):
         gif = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
-        data = meeting_form(
-            self.page,
-            photos=[
-                {"caption": "Handshake", "alt_text": "Two leaders", "image": gif, "position": ""}
-            ],
+        form = meeting_form(
+            self.client, self.page, photos=[{"caption": "Handshake", "alt_text": "Two leaders"}]
         )
-        self.assertEqual(self.add(data).status_code, 302)
+        self.assertEqual(self.add(form, files={"photo_sessions-0-image": gif}).status_code, 302)
         self.assertEqual(PhotoSession.objects.get().width, 1)
 
     def test_an_image_without_alt_text_is_refused(self):
         gif = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
-        data = meeting_form(
-            self.page,
-            photos=[{"caption": "Handshake", "alt_text": "", "image": gif, "position": ""}],
-        )
-        response = self.add(data)
+        form = meeting_form(self.client, self.page, photos=[{"caption": "Handshake"}])
+        response = self.add(form, files={"photo_sessions-0-image": gif})
         self.assertContains(response, "Describe what the photo shows")
 
 
@@ -263,25 +277,13 @@ class ReorderingTests(TestCase):
         self.client.force_login(self.user)
 
     def change(self, positions, delete=()):
-        data = meeting_form(
-            self.meeting.relations_page,
-            title=self.meeting.title,
-            slug=self.meeting.slug,
-            date=self.meeting.date.isoformat(),
-        )
-        data |= {"agenda_items-TOTAL_FORMS": "3", "agenda_items-INITIAL_FORMS": "3"}
-        for index, (item, position) in enumerate(zip(self.items, positions, strict=True)):
-            data |= {
-                f"agenda_items-{index}-id": item.pk,
-                f"agenda_items-{index}-meeting": self.meeting.pk,
-                f"agenda_items-{index}-text": item.text,
-                f"agenda_items-{index}-tags": "",
-                f"agenda_items-{index}-position": position,
-            }
+        form = meeting_form(self.client, meeting=self.meeting)
+        for index, item in enumerate(self.items):
+            self.assertEqual(form.get(f"agenda_items-{index}-id"), str(item.pk))
+            form.set(f"agenda_items-{index}-position", positions[index])
             if item in delete:
-                data[f"agenda_items-{index}-DELETE"] = "on"
-        url = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
-        return self.client.post(url, data)
+                form.set(f"agenda_items-{index}-DELETE", True)
+        return form.submit(self.client)
 
     def texts(self):
         return [item.text for item in self.meeting.agenda_items.all()]

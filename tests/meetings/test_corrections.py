@@ -7,6 +7,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import ChangeNote, Meeting
 from tests import factories
+from tests.browser_forms import read_form
 from tests.meetings.test_admin import meeting_form
 
 
@@ -43,8 +44,9 @@ class CorrectionTests(TestCase):
         response = self.client.get(change)
         self.assertNotContains(response, 'name="title"')
         self.assertContains(response, 'value="correct"')
-        data = meeting_form(self.page, title="Changed in place", date=self.live.date.isoformat())
-        self.assertEqual(self.client.post(change, data).status_code, 403)
+        # A forged post: the add page's form, sent to the published meeting's address.
+        form = meeting_form(self.client, self.page, title="Changed in place")
+        self.assertEqual(self.client.post(change, form.data()).status_code, 403)
 
     def test_the_public_sees_the_published_version_while_a_correction_is_drafted(self):
         self.corrected(title="A corrected title", lead="On Monday, corrected.")
@@ -93,8 +95,9 @@ class CorrectionTests(TestCase):
 
     def test_the_correct_button_opens_the_draft(self):
         self.client.force_login(self.editor)
-        transition = reverse("admin:meetings_meeting_transition", args=[self.live.pk])
-        response = self.client.post(transition, {"transition": "correct"})
+        change = reverse("admin:meetings_meeting_change", args=[self.live.pk])
+        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        response = panel.submit(self.client, "transition", "correct")
         draft = self.live.corrections.get()
         self.assertRedirects(
             response, reverse("admin:meetings_meeting_change", args=[draft.pk]), 302, 200

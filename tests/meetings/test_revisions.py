@@ -18,16 +18,9 @@ class RevisionTests(TestCase):
         self.client.force_login(self.user)
 
     def save_in_admin(self, **fields):
-        url = reverse("admin:meetings_meeting_add")
-        data = meeting_form(self.page, **fields)
-        if Meeting.objects.exists():
-            meeting = Meeting.objects.get()
-            url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-            data |= {
-                "slug": meeting.slug,
-                "opened_version": meeting.edit_version,
-            }
-        self.assertEqual(self.client.post(url, data).status_code, 302)
+        meeting = Meeting.objects.first()
+        form = meeting_form(self.client, self.page, meeting=meeting, **fields)
+        self.assertEqual(form.submit(self.client).status_code, 302)
         return Meeting.objects.get()
 
     def test_every_save_and_step_keeps_a_revision_with_who_and_what(self):
@@ -67,6 +60,7 @@ class RevisionTests(TestCase):
     def test_restoring_on_a_published_meeting_drafts_a_correction(self):
         meeting = self.save_in_admin(lead="On Monday, first words.")
         self.save_in_admin(lead="On Monday, second words.")
+        meeting.refresh_from_db()
         workflow.publish_without_review(meeting, by=self.publisher, reason="Urgent.")
         first = MeetingRevision.objects.get(meeting=meeting, number=1)
         draft = workflow.restore_revision(first, by=self.user)

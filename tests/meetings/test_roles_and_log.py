@@ -6,6 +6,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import Meeting, PublicationLogEntry
 from tests import factories
+from tests.browser_forms import read_form
 from tests.meetings.test_admin import meeting_form
 from tests.meetings.test_importing import FIXTURES
 
@@ -26,37 +27,42 @@ class RolesTests(TestCase):
 
     def test_editors_cannot_publish_through_the_form(self):
         self.client.force_login(self.editor)
-        url = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
-        self.assertNotContains(self.client.get(url), 'name="state"')
-        data = meeting_form(
-            self.page,
-            title=self.draft.title,
-            slug=self.draft.slug,
-            date=self.draft.date.isoformat(),
-            state="published",
-        )
-        self.assertEqual(self.client.post(url, data).status_code, 302)
+        form = meeting_form(self.client, meeting=self.draft)
+        self.assertNotIn("state", form.names)
+        response = form.forge("state", "published").submit(self.client)
+        self.assertEqual(response.status_code, 302)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.state, Meeting.State.DRAFT)
 
-    def test_editors_cannot_approve_through_the_list_action(self):
+    def test_editors_are_offered_no_approval_and_a_forged_one_is_refused(self):
         workflow.submit_for_review(self.draft, by=self.editor)
         self.client.force_login(self.editor)
-        changelist = reverse("admin:meetings_meeting_changelist")
-        response = self.client.post(
-            changelist, {"action": "approve", "_selected_action": [self.draft.pk]}, follow=True
-        )
-        self.assertContains(response, "Only publishers may publish")
+        change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
+        self.assertNotContains(self.client.get(change), 'value="approve"')
+        forged = {"transition": "approve", "opened_version": self.draft.edit_version}
+        transition = reverse("admin:meetings_meeting_transition", args=[self.draft.pk])
+        response = self.client.post(transition, forged, follow=True)
+        self.assertContains(response, "That step is not open to you")
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.state, Meeting.State.IN_REVIEW)
         with self.assertRaises(PermissionDenied):
             workflow.approve(self.draft, by=self.editor)
 
-    def test_a_publisher_approves_and_the_log_says_who(self):
+    def test_the_meeting_list_offers_no_approval_of_unseen_meetings(self):
+        self.client.force_login(self.publisher)
+        response = self.client.get(reverse("admin:meetings_meeting_changelist"))
+        actions = read_form(response, "#changelist-form").element.cssselect(
+            "select[name=action] option"
+        )
+        self.assertNotIn("approve", [option.get("value") for option in actions])
+
+    def test_a_publisher_approves_and_the_log_says_who_and_which_version(self):
         workflow.submit_for_review(self.draft, by=self.editor)
         self.client.force_login(self.publisher)
-        changelist = reverse("admin:meetings_meeting_changelist")
-        self.client.post(changelist, {"action": "approve", "_selected_action": [self.draft.pk]})
+        change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
+        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        seen = int(panel.get("opened_version"))
+        panel.submit(self.client, "transition", "approve")
         self.draft.refresh_from_db()
         self.assertTrue(self.draft.is_public)
         self.assertEqual(
@@ -66,6 +72,7 @@ class RolesTests(TestCase):
             ],
             [(self.editor, "draft", "in_review"), (self.publisher, "in_review", "published")],
         )
+        self.assertEqual(PublicationLogEntry.objects.order_by("pk").last().version, seen)
 
 
 class PublicationLogTests(TestCase):
@@ -112,25 +119,15 @@ class NoLostEditsTests(TestCase):
         self.url = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
 
     def opened_form(self):
-        form = self.client.get(self.url).context["adminform"].form
-        data = meeting_form(
-            self.meeting.relations_page,
-            title=self.meeting.title,
-            slug=self.meeting.slug,
-            date=self.meeting.date.isoformat(),
-            lead=self.meeting.lead,
-        )
-        data["opened_version"] = form.initial["opened_version"]
-        data["opened_snapshot"] = form.initial["opened_snapshot"]
-        return data
+        return meeting_form(self.client, meeting=self.meeting)
 
     def test_the_second_of_two_saves_is_refused_with_what_changed_and_keeps_the_input(self):
         first, second = self.opened_form(), self.opened_form()
-        first["lead"] = "On Monday, the ministers met in Tokyo."
-        self.assertEqual(self.client.post(self.url, first).status_code, 302)
+        first.set("lead", "On Monday, the ministers met in Tokyo.")
+        self.assertEqual(first.submit(self.client).status_code, 302)
 
-        second["title"] = "A title of my own"
-        response = self.client.post(self.url, second)
+        second.set("title", "A title of my own")
+        response = second.submit(self.client)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Someone else saved this meeting after you opened it")
         [error] = response.context["adminform"].form.non_field_errors()
@@ -143,10 +140,9 @@ class NoLostEditsTests(TestCase):
         self.assertEqual(self.meeting.lead, "On Monday, the ministers met in Tokyo.")
 
         # Having merged, the second editor saves again from the form shown: it goes through.
-        form = response.context["adminform"].form
-        second["opened_version"] = form.data["opened_version"]
-        second["opened_snapshot"] = form.data["opened_snapshot"]
-        second["lead"] = "On Monday, the ministers met in Tokyo."
-        self.assertEqual(self.client.post(self.url, second).status_code, 302)
+        shown = read_form(response, "form#meeting_form", url=self.url)
+        self.assertEqual(shown.get("title"), "A title of my own")
+        shown.set("lead", "On Monday, the ministers met in Tokyo.")
+        self.assertEqual(shown.submit(self.client).status_code, 302)
         self.meeting.refresh_from_db()
         self.assertEqual(self.meeting.title, "A title of my own")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetings import workflow
 from meetings.models import Meeting
 from tests import factories
+from tests.browser_forms import read_form
 
 State = Meeting.State
 
@@ -93,10 +94,12 @@ class TransitionTests(TestCase):
         entry = self.meeting.publication_log.order_by("pk").first()
         self.assertEqual(entry.comment, "Published without review: Crisis.")
 
-    def test_a_taken_down_meeting_can_be_restored_as_a_draft(self):
+    def test_a_publisher_restores_a_taken_down_meeting_as_a_draft(self):
         workflow.publish_without_review(self.meeting, by=self.publisher, reason="Crisis.")
         workflow.take_down(self.meeting, by=self.publisher, kind="in_error")
-        workflow.restore_as_draft(self.meeting, by=self.editor)
+        with self.assertRaises(PermissionDenied):
+            workflow.restore_as_draft(self.meeting, by=self.editor)
+        workflow.restore_as_draft(self.meeting, by=self.other_publisher)
         self.assertEqual((self.meeting.state, self.meeting.takedown), (State.DRAFT, ""))
 
 
@@ -179,10 +182,9 @@ class WorkflowPanelTests(TestCase):
 
     def test_a_refused_step_says_why(self):
         self.client.force_login(self.publisher)
-        transition = reverse("admin:meetings_meeting_transition", args=[self.meeting.pk])
-        response = self.client.post(
-            transition, {"transition": "publish_without_review", "comment": ""}, follow=True
-        )
+        change = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
+        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        response = panel.submit(self.client, "transition", "publish_without_review", follow=True)
         self.assertContains(response, "Write why this cannot wait for a review.")
 
 
@@ -257,9 +259,7 @@ class DeskTests(TestCase):
 
         editor = factories.member_of("Editors", "editor")
         self.client.force_login(editor)
-        self.client.post(
-            reverse("admin:meetings_meeting_add"), meeting_form(factories.relations_page())
-        )
+        meeting_form(self.client, factories.relations_page()).submit(self.client)
         self.assertEqual(Meeting.objects.get().created_by, editor)
 
 
