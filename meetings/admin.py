@@ -84,7 +84,7 @@ class PublicationLogInline(admin.TabularInline):
     """The meeting's publication history, as the log keeps it: read only."""
 
     model = PublicationLogEntry
-    fields = ["at", "actor", "from_state", "to_state", "published_at", "comment"]
+    fields = ["at", "actor", "from_state", "to_state", "published_at", "version", "comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -291,7 +291,15 @@ class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 class PublicationLogAdmin(admin.ModelAdmin):
     """Who published, scheduled or took down what, and when. Nobody can change it."""
 
-    list_display = ["at", "meeting_title", "from_state", "to_state", "published_at", "actor"]
+    list_display = [
+        "at",
+        "meeting_title",
+        "from_state",
+        "to_state",
+        "published_at",
+        "version",
+        "actor",
+    ]
     list_filter = ["to_state", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["meeting_title", "comment", "actor__username"]
     date_hierarchy = "at"

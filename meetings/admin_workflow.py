@@ -101,6 +101,11 @@ def may_approve(meeting, user):
     )
 
 
+def may_restore_revisions(meeting, user):
+    """A revision restored over a taken-down meeting makes it a draft: a publisher's step."""
+    return meeting.state != State.TAKEN_DOWN or workflow.can_publish(user)
+
+
 def unavailable(meeting, user):
     """Why a step this person might look for is not offered to them now."""
     notes = []
@@ -278,5 +283,6 @@ def revisions_view(model_admin, request, object_id):
             "older": older,
             "newer": newer,
             "diff": revisions.diff(older, newer) if older and newer else None,
+            "can_restore": may_restore_revisions(subject, request.user),
         },
     )

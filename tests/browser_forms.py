@@ -19,7 +19,8 @@ class RenderedForm:
         self.fields = []  # (name, value) in page order, as a browser sends them
         self.names = set()
         self.buttons = {}
-        for control in element.iter("input", "textarea", "select", "button"):
+        self.controls = _owned_controls(element)
+        for control in self.controls:
             name = control.get("name")
             if not name or control.get("disabled") is not None:
                 continue
@@ -54,6 +55,25 @@ class RenderedForm:
         self.fields = [(field, v) for field, v in self.fields if field != name]
         if value is not None and value is not False:
             self.fields.append((name, "on" if value is True else str(value)))
+        return self
+
+    def tick(self, name, value):
+        """Tick the checkbox, or choose the radio button, that the page renders with this
+        value (for a group of boxes of one name, where `set(name, True)` cannot say which)."""
+        value = str(value)
+        kinds = {
+            (control.get("type") or "").lower()
+            for control in self.controls
+            if control.get("name") == name
+            and (control.get("type") or "").lower() in ("checkbox", "radio")
+            and (control.get("value") or "on") == value
+        }
+        if not kinds:
+            raise KeyError(f"the page renders no {name!r} box with value {value!r}")
+        if "radio" in kinds:
+            self.fields = [(field, v) for field, v in self.fields if field != name]
+        if (name, value) not in self.fields:
+            self.fields.append((name, value))
         return self
 
     def add_inline_row(self, prefix, **values):
@@ -107,6 +127,21 @@ class RenderedForm:
         return client.get(self.action, data, **extra)
 
 
+def _owned_controls(form):
+    """The controls a browser submits with the form, in page order: those inside it without
+    a `form` attribute naming another form, and those anywhere whose `form` names it."""
+    form_id = form.get("id")
+    owned = []
+    for control in form.getroottree().getroot().iter("input", "textarea", "select", "button"):
+        owner = control.get("form")
+        if owner is not None:
+            if form_id is not None and owner == form_id:
+                owned.append(control)
+        elif next(control.iterancestors("form"), None) is form:
+            owned.append(control)
+    return owned
+
+
 def _option_value(option):
     value = option.get("value")
     return value if value is not None else (option.text or "")
@@ -130,7 +165,10 @@ def read_form(response_or_html, selector="form", *, url=None):
     if not found:
         raise LookupError(f"the page has no form matching {selector!r}")
     element = found[0]
-    if element.tag != "form":
+    if element.tag != "form" and element.get("form") is not None:
+        # A control placed outside its form, tied to it by the `form` attribute.
+        element = document.xpath("//form[@id=$id]", id=element.get("form"))[0]
+    elif element.tag != "form":
         element = next(element.iterancestors("form"))
     return RenderedForm(element, url or "/")
 

@@ -313,9 +313,8 @@ class RelationsAdminTests(TestCase):
 
     def test_a_duplicate_relations_page_slug_is_refused_at_the_field(self):
         factories.relations_page("France", slug="france")
-        response = self.client.post(
-            reverse("admin:relations_relationspage_add"),
-            {"title": "Japan-France (2) Relations", "counterpart": "France", "slug": "france"},
-        )
+        form = admin_change_form(self.client, reverse("admin:relations_relationspage_add"))
+        form.set("title", "Japan-France (2) Relations").set("counterpart", "France")
+        response = form.set("slug", "france").submit(self.client)
         self.assertEqual(response.status_code, 200)
         self.assertIn("slug", response.context["adminform"].form.errors)

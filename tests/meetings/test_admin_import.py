@@ -7,6 +7,7 @@ from meetings import topics
 from meetings.models import Meeting
 from relations.models import RelationsPage
 from tests import factories
+from tests.browser_forms import read_form
 from tests.meetings.test_importing import fixture_text
 
 URL = reverse("admin:meetings_meeting_import")
@@ -26,21 +27,16 @@ class ImportPageTests(TestCase):
     def setUp(self):
         self.client.force_login(self.user)
 
-    def preview(self, **data):
-        return self.client.post(URL, {"step": "preview", **data})
+    def preview(self, text=None, files=()):
+        """The import page's form, with text pasted and files chosen, sent for a preview."""
+        form = read_form(self.client.get(URL), "form[enctype]")
+        if text is not None:
+            form.set("text", text)
+        return form.submit(self.client, files={"files": list(files)} if files else None)
 
     def confirmation(self, preview):
-        """The preview's form, as the browser would send it back."""
-        data = {"step": "confirm"}
-        for readout in preview.context["readouts"]:
-            data[f"readout-{readout.index}-source"] = readout.source
-            data[f"readout-{readout.index}-text"] = readout.text
-            data[readout.prefix("tags")] = readout.tags
-            for entry in readout.overview:
-                data[entry["field"]] = entry["tags"]
-                for sub in entry["sub_items"]:
-                    data[sub["field"]] = sub["tags"]
-        return data
+        """The preview's form, as the page renders it (topics as suggested)."""
+        return read_form(preview, "input[name=step][value=confirm]")
 
     def test_the_changelist_links_to_the_import_page(self):
         response = self.client.get(reverse("admin:meetings_meeting_changelist"))
@@ -71,10 +67,10 @@ class ImportPageTests(TestCase):
 
     def test_confirming_creates_drafts_with_the_topics_the_editor_settled_on(self):
         preview = self.preview(text=fixture_text("foreign-ministers-meeting.txt"))
-        data = self.confirmation(preview)
-        china_item = next(k for k, v in data.items() if v == "China")
-        data[china_item] = "China, East China Sea"
-        response = self.client.post(URL, data)
+        confirmation = self.confirmation(preview)
+        china_item = next(name for name, value in confirmation.fields if value == "China")
+        confirmation.set(china_item, "China, East China Sea")
+        response = confirmation.submit(self.client)
         meeting = Meeting.objects.get()
         self.assertContains(response, reverse("admin:meetings_meeting_change", args=[meeting.pk]))
         self.assertEqual(meeting.state, Meeting.State.DRAFT)
@@ -85,26 +81,22 @@ class ImportPageTests(TestCase):
         self.assertEqual(LogEntry.objects.get().change_message, "Imported from pasted text.")
 
     def test_several_uploaded_files_import_together(self):
-        response = self.client.post(
-            URL,
-            {
-                "step": "preview",
-                "files": [
-                    upload("talk.txt", fixture_text("telephone-talk.txt")),
-                    upload("summit.txt", fixture_text("summit-meeting.txt")),
-                ],
-            },
+        response = self.preview(
+            files=[
+                upload("talk.txt", fixture_text("telephone-talk.txt")),
+                upload("summit.txt", fixture_text("summit-meeting.txt")),
+            ]
         )
         self.assertContains(response, "Import 2 readouts as drafts")
-        self.client.post(URL, self.confirmation(response))
+        self.confirmation(response).submit(self.client)
         self.assertEqual(Meeting.objects.count(), 2)
 
     def test_an_existing_meeting_is_announced_and_updated_not_duplicated(self):
         text = fixture_text("telephone-talk.txt")
-        self.client.post(URL, self.confirmation(self.preview(text=text)))
+        self.confirmation(self.preview(text=text)).submit(self.client)
         preview = self.preview(text=text.replace("welcomed the progress", "praised the progress"))
         self.assertContains(preview, "already exists under this page: it will be updated")
-        self.client.post(URL, self.confirmation(preview))
+        self.confirmation(preview).submit(self.client)
         self.assertEqual(Meeting.objects.count(), 1)
         self.assertIn("praised", Meeting.objects.get().agenda_items.first().text)
         self.assertEqual(
@@ -119,20 +111,15 @@ class ImportPageTests(TestCase):
         live = save_readout(parse_readout(text), publish=True).meeting
         preview = self.preview(text=text.replace("welcomed", "praised"))
         self.assertContains(preview, "it is published, so the import becomes a correction")
-        self.client.post(URL, self.confirmation(preview))
+        self.confirmation(preview).submit(self.client)
         live.refresh_from_db()
         self.assertIn("welcomed", live.agenda_items.first().text)
         self.assertIn("praised", live.corrections.get().agenda_items.first().text)
 
     def test_an_error_writes_nothing_and_keeps_the_pasted_text(self):
         broken = fixture_text("telephone-talk.txt").replace("January 9, 2025", "Jan 45, 2025")
-        response = self.client.post(
-            URL,
-            {
-                "step": "preview",
-                "text": broken,
-                "files": [upload("fine.txt", fixture_text("summit-meeting.txt"))],
-            },
+        response = self.preview(
+            text=broken, files=[upload("fine.txt", fixture_text("summit-meeting.txt"))]
         )
         self.assertContains(response, "pasted text:3: “Jan 45, 2025” is not a real date")
         self.assertContains(response, "nothing will be written")
@@ -142,9 +129,7 @@ class ImportPageTests(TestCase):
         self.assertFalse(Meeting.objects.exists())
 
     def test_a_file_that_is_not_text_is_named(self):
-        response = self.client.post(
-            URL, {"step": "preview", "files": [SimpleUploadedFile("photo.txt", b"\x89PNG\x00\x01")]}
-        )
+        response = self.preview(files=[SimpleUploadedFile("photo.txt", b"\x89PNG\x00\x01")])
         self.assertContains(response, "photo.txt:1: this is a binary file")
 
     def test_an_empty_submission_asks_for_a_readout(self):
@@ -152,9 +137,10 @@ class ImportPageTests(TestCase):
         self.assertContains(response, "Paste a readout or choose files to upload.")
 
     def test_a_confirmation_whose_text_was_tampered_with_writes_nothing(self):
-        data = self.confirmation(self.preview(text=fixture_text("telephone-talk.txt")))
-        data["readout-0-text"] = "nonsense"
-        response = self.client.post(URL, data)
+        confirmation = self.confirmation(self.preview(text=fixture_text("telephone-talk.txt")))
+        # A tampered request: the text travels back in a hidden field no editor can edit.
+        confirmation.set("readout-0-text", "nonsense")
+        response = confirmation.submit(self.client)
         self.assertContains(response, "nothing will be written")
         self.assertFalse(Meeting.objects.exists())
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from meetings import workflow
 from meetings.caching import content_changed
 from tests import factories
+from tests.browser_forms import admin_change_form
 
 
 class PageCacheTests(TestCase):
@@ -82,16 +83,10 @@ class PageCacheTests(TestCase):
         self.client.get(url)
         self.client.force_login(factories.staff_user())
         change = reverse("admin:relations_relationspage_change", args=[self.page.pk])
+        form = admin_change_form(self.client, change)
+        form.set("introduction", "A brand new introduction.")
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(
-                change,
-                {
-                    "title": self.page.title,
-                    "counterpart": "Canada",
-                    "slug": "canada",
-                    "introduction": "A brand new introduction.",
-                },
-            )
+            response = form.submit(self.client)
         self.assertEqual(response.status_code, 302)
         self.client.logout()
         self.assertContains(self.client.get(url), "A brand new introduction.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetings import workflow
 from meetings.models import PreviewLink
 from tests import factories
+from tests.browser_forms import read_form
 
 
 class PreviewTests(TestCase):
@@ -51,18 +52,23 @@ class PreviewTests(TestCase):
         with self.assertRaises(PermissionDenied):
             workflow.share_preview(self.draft, by=self.editor, days=3)
         self.client.force_login(self.editor)
+        change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
+        with self.assertRaises(LookupError):
+            read_form(self.client.get(change), "form[action$='share-preview/']")
+        # A forged request: the editor's page renders no share form.
         share = reverse("admin:meetings_meeting_share_preview", args=[self.draft.pk])
         self.client.post(share, {"days": "3"})
         self.assertFalse(PreviewLink.objects.exists())
 
     def test_a_publisher_shares_and_revokes_from_the_meeting_page(self):
         self.client.force_login(self.publisher)
-        share = reverse("admin:meetings_meeting_share_preview", args=[self.draft.pk])
-        response = self.client.post(share, {"days": "7"}, follow=True)
+        change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
+        share = read_form(self.client.get(change), "form[action$='share-preview/']")
+        response = share.set("days", "7").submit(self.client, follow=True)
         link = PreviewLink.objects.get()
         self.assertContains(response, link.get_absolute_url())
-        revoke = reverse("admin:meetings_meeting_revoke_preview", args=[self.draft.pk, link.pk])
-        self.client.post(revoke)
+        revoke = read_form(response, f"form[action$='/preview-links/{link.pk}/revoke/']")
+        revoke.submit(self.client)
         link.refresh_from_db()
         self.assertFalse(link.is_valid)
 

@@ -205,7 +205,7 @@ class TwoPeopleForEveryPublicationTests(PromiseTestCase):
         response = self.client.get(change_url(meeting))
         self.assertNotContains(response, 'value="approve"')
         self.assertContains(response, "You changed this meeting after it was submitted")
-        # Forged, the approval is refused on the server.
+        # A forged request: the approval the panel does not offer is refused on the server.
         meeting.refresh_from_db()
         forged = {"transition": "approve", "opened_version": meeting.edit_version}
         self.client.post(reverse("admin:meetings_meeting_transition", args=[meeting.pk]), forged)
@@ -251,6 +251,7 @@ class PublicContentChangesOnlyThroughTheWorkflowTests(PromiseTestCase):
         meeting = self.taken_down()
         response = self.as_user(self.editor).get(change_url(meeting))
         self.assertNotContains(response, 'name="lead"')
+        # A forged post: the add page's form, sent to the withdrawn meeting's address.
         form = meeting_form(self.client, self.page, lead="On Monday, changed in place.")
         self.assertEqual(self.client.post(change_url(meeting), form.data()).status_code, 403)
         self.client.logout()
@@ -274,9 +275,12 @@ class PublicContentChangesOnlyThroughTheWorkflowTests(PromiseTestCase):
         response = self.as_user(self.editor).get(change_url(meeting))
         self.assertNotContains(response, 'value="restore"')
         self.assertContains(response, "A taken-down meeting is restored by a publisher.")
+        # A forged request: the editor's panel renders no restore button.
         forged = {"transition": "restore", "opened_version": meeting.edit_version}
         self.client.post(reverse("admin:meetings_meeting_transition", args=[meeting.pk]), forged)
+        # The revisions page offers the editor no restore either; forged, it is refused.
         revisions = reverse("admin:meetings_meeting_revisions", args=[meeting.pk])
+        self.assertNotContains(self.client.get(revisions), "Restore as a draft")
         self.client.post(revisions, {"restore": "1"})
         meeting.refresh_from_db()
         self.assertEqual(meeting.state, State.TAKEN_DOWN)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from meetings import revisions, workflow
 from meetings.models import Meeting, MeetingRevision
 from tests import factories
+from tests.browser_forms import read_form
 from tests.meetings.test_admin import meeting_form
 
 
@@ -51,7 +52,9 @@ class RevisionTests(TestCase):
         meeting = self.save_in_admin(lead="On Monday, first words.")
         self.save_in_admin(lead="On Monday, second words.")
         url = reverse("admin:meetings_meeting_revisions", args=[meeting.pk])
-        self.client.post(url, {"restore": "1"})
+        # The restore buttons sit in the history table, tied to the POST form by form="…".
+        restore = read_form(self.client.get(url), "button[name=restore][value='1']")
+        restore.submit(self.client, "restore", "1")
         meeting.refresh_from_db()
         self.assertEqual(meeting.lead, "On Monday, first words.")
         self.assertEqual(meeting.state, Meeting.State.DRAFT)

@@ -39,6 +39,7 @@ class RolesTests(TestCase):
         self.client.force_login(self.editor)
         change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
         self.assertNotContains(self.client.get(change), 'value="approve"')
+        # A forged request: the editor's panel renders no approve button.
         forged = {"transition": "approve", "opened_version": self.draft.edit_version}
         transition = reverse("admin:meetings_meeting_transition", args=[self.draft.pk])
         response = self.client.post(transition, forged, follow=True)
@@ -93,6 +94,7 @@ class PublicationLogTests(TestCase):
             self.client.get(reverse("admin:meetings_publicationlogentry_changelist")).status_code,
             200,
         )
+        # Forged requests: the log's admin pages offer no save or delete button.
         response = self.client.post(
             reverse("admin:meetings_publicationlogentry_change", args=[entry.pk]), {"comment": "x"}
         )

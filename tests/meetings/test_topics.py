@@ -6,6 +6,7 @@ from meetings import topics
 from meetings.importing import Vocabulary, parse_readout, save_readout
 from meetings.models import MeetingType, Topic
 from tests import factories
+from tests.browser_forms import admin_change_form, read_form
 from tests.meetings.test_importing import fixture_text
 
 VOCABULARY = Vocabulary(
@@ -133,15 +134,16 @@ class TopicAdminTests(TestCase):
         self.client.force_login(self.user)
 
     def test_editors_add_a_topic_with_synonyms(self):
-        response = self.client.post(
-            reverse("admin:meetings_topic_add"), {"name": "Space", "synonyms": "outer space\nJAXA"}
-        )
+        form = admin_change_form(self.client, reverse("admin:meetings_topic_add"))
+        form.set("name", "Space").set("synonyms", "outer space\nJAXA")
+        response = form.submit(self.client)
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Topic.objects.get().phrases(), ["Space", "outer space", "JAXA"])
 
     def test_a_second_topic_of_the_same_name_is_refused_at_the_field(self):
         topics.define_topic("North Korea")
-        response = self.client.post(reverse("admin:meetings_topic_add"), {"name": "north korea"})
+        form = admin_change_form(self.client, reverse("admin:meetings_topic_add"))
+        response = form.set("name", "north korea").submit(self.client)
         self.assertEqual(response.status_code, 200)
         self.assertIn("already a topic", response.context["adminform"].form.errors["name"][0])
 
@@ -156,22 +158,24 @@ class TopicAdminTests(TestCase):
 
     def test_merging_tags_asks_which_to_keep_then_merges(self):
         changelist = reverse("admin:taggit_tag_changelist")
-        selected = list(Tag.objects.values_list("pk", flat=True))
-        ask = self.client.post(changelist, {"action": "merge_tags", "_selected_action": selected})
+        actions = read_form(self.client.get(changelist), "#changelist-form")
+        for pk in Tag.objects.values_list("pk", flat=True):
+            actions.tick("_selected_action", pk)
+        offered = actions.element.cssselect("select[name=action] option")
+        self.assertIn("merge_tags", [option.get("value") for option in offered])
+        actions.set("action", "merge_tags")
+        ask = actions.submit(self.client, "index")
         self.assertContains(ask, "Keep which tag?")
         keep = Tag.objects.get(name="North Korea")
-        done = self.client.post(
-            changelist,
-            {"action": "merge_tags", "_selected_action": selected, "merge_into": keep.pk},
-        )
+        choice = read_form(ask, "input[name=merge_into]")
+        done = choice.tick("merge_into", keep.pk).submit(self.client)
         self.assertEqual(done.status_code, 302)
         self.assertEqual(list(Tag.objects.values_list("name", flat=True)), ["North Korea"])
 
     def test_renaming_a_tag_in_the_admin_keeps_the_old_address(self):
         tag = Tag.objects.get(name="DPRK")
-        self.client.post(
-            reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "Korea, North"}
-        )
+        form = admin_change_form(self.client, reverse("admin:taggit_tag_change", args=[tag.pk]))
+        form.set("name", "Korea, North").submit(self.client)
         tag.refresh_from_db()
         self.assertEqual(tag.name, "Korea, North")
         self.assertRedirects(

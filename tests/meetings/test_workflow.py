@@ -173,6 +173,7 @@ class WorkflowPanelTests(TestCase):
     def test_a_step_not_offered_is_refused_on_the_server(self):
         self.client.force_login(self.editor)
         transition = reverse("admin:meetings_meeting_transition", args=[self.meeting.pk])
+        # A forged request: the editor's panel renders no such button.
         response = self.client.post(
             transition, {"transition": "publish_without_review", "comment": "x"}, follow=True
         )
