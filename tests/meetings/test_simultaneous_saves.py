@@ -2,8 +2,12 @@
 exactly one goes through, the other is refused with what changed. Decided in the database
 (the row is locked from the check to the save), so it holds under real concurrency."""
 
+import json
+import subprocess
+import sys
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -86,3 +90,20 @@ def test_a_save_and_an_approval_at_the_same_instant_never_publish_unseen_text(
         meeting.refresh_from_db()
         published = meeting.publication_log.filter(to_state="published").exists()
         assert not (published and meeting.lead == "On Monday, unseen words."), round
+
+
+def test_on_a_sqlite_file_too_exactly_one_of_simultaneous_saves_goes_through(tmp_path):
+    """SQLite queues the two transactions (each takes the write lock when it begins)."""
+    project = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.race_on_a_sqlite_file", tmp_path / "race.sqlite3", "10"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(run.stdout.strip().splitlines()[-1])
+    assert [r["statuses"] for r in results] == [[200, 302]] * 10, results
+    assert not any(r["both_kept"] for r in results)
