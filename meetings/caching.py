@@ -1,11 +1,19 @@
 """Caching whole public pages and feeds, and retiring them when content changes.
 
 A cached page is stored under the current public content version (one database row, read
-once per request). Whatever changes what the public sees calls `content_changed()`: the
-workflow, the importer, the admin. A scheduled publication or an expiry retires the cache
-by itself at its time, because the version row knows when the next one is due. Pages are
-also given an ETag built from the version, so browsers and proxies can revalidate with a
-304.
+once per request). This module alone decides when that version moves on, retiring every
+cached page and its ETag at once:
+
+- a meeting's state enters or leaves “published” or “taken down”, or a correction is
+  applied to a published meeting: the workflow reports each step (`meeting_stepped`);
+- a publication or an expiry comes due by the clock: the version row knows when the next
+  one is, and the first request after it moves the version on;
+- anything else the public sees is saved or deleted, by anyone (admin, command, shell):
+  the models in `PUBLIC_MODELS` are listened to, so no caller has to remember.
+
+Drafts, submissions, reviews and draft imports change nothing the public sees, and leave
+the cache alone. Pages are given an ETag built from the version, so browsers and proxies
+can revalidate with a 304.
 
 Pages are cached per address as the visitor asked for it, scheme and host included, since
 feeds and the sitemap hold absolute links. When the database cannot be reached, cached
@@ -15,10 +23,12 @@ pages are still served, under the last version this process saw.
 import functools
 import hashlib
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -38,19 +48,53 @@ def content_changed():
     transaction.on_commit(_bump_version)
 
 
-def next_scheduled_change():
-    """The earliest time still to come at which a meeting goes public or expires."""
-    now = timezone.now()
-    upcoming = Meeting.objects.filter(state=Meeting.State.PUBLISHED).aggregate(
-        publication=Min("published_at", filter=Q(published_at__gt=now)),
-        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+# Besides meetings, what public pages show; a change to any of these is a public change.
+PUBLIC_MODELS = [
+    "relations.Region",
+    "relations.RelationsPage",
+    "meetings.MeetingType",
+    "meetings.TopicRedirect",
+    "taggit.Tag",
+]
+PUBLIC_STATES = {Meeting.State.PUBLISHED, Meeting.State.TAKEN_DOWN}
+
+
+def meeting_stepped(meeting, from_state):
+    """A workflow step moved the meeting from `from_state` to its state now (or applied a
+    correction to it): public when either is published or taken down."""
+    if {from_state, meeting.state} & PUBLIC_STATES:
+        content_changed()
+
+
+def listen_for_public_changes():
+    """Connected once, when the app is ready (meetings/apps.py)."""
+    for label in PUBLIC_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_public_row_saved, sender=model, dispatch_uid=f"public:{label}:save")
+        post_delete.connect(_public_row_deleted, sender=model, dispatch_uid=f"public:{label}:del")
+    post_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="public:meeting:del")
+
+
+def _public_row_saved(sender, instance, created, raw=False, **kwargs):
+    # A new tag is on no public page yet, nor is a relations page created unpublished.
+    new_and_hidden = created and (
+        sender._meta.label == "taggit.Tag" or getattr(instance, "published", True) is False
     )
-    times = [time for time in upcoming.values() if time is not None]
-    return min(times) if times else None
+    if not raw and not new_and_hidden:
+        content_changed()
+
+
+def _public_row_deleted(sender, instance, **kwargs):
+    content_changed()
+
+
+def _meeting_deleted(sender, instance, **kwargs):
+    if instance.state in PUBLIC_STATES:
+        content_changed()
 
 
 def _bump_version():
-    next_change_at = next_scheduled_change()
+    next_change_at = Meeting.objects.next_scheduled_change()
     updated = PublicContentVersion.objects.filter(pk=1).update(
         version=F("version") + 1, changed_at=timezone.now(), next_change_at=next_change_at
     )

@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -62,12 +61,9 @@ def is_public_photo(name):
 
     A correction draft shares its files with the live meeting, so one row on a public
     meeting is enough. A withdrawn meeting's page stays public, with its photos."""
-    withdrawn = Meeting.objects.taken_down().filter(takedown=Meeting.Takedown.WITHDRAWN)
-    return (
-        PhotoSession.objects.filter(image=name)
-        .filter(Q(meeting__in=Meeting.objects.published()) | Q(meeting__in=withdrawn))
-        .exists()
-    )
+    return PhotoSession.objects.filter(
+        image=name, meeting__in=Meeting.objects.with_public_page()
+    ).exists()
 
 
 def can_see_every_photo(user):

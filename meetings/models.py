@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,6 +34,9 @@ class MeetingType(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
+    """Every rule about what is public, scheduled, expired or due, and every lookup of a
+    meeting by its address: callers use these methods and never restate them."""
+
     def published(self):
         """What the public may see: published, its time come, its expiry (if any) not."""
         now = timezone.now()
@@ -41,9 +44,86 @@ class MeetingQuerySet(models.QuerySet):
             expires_at__lte=now
         )
 
+    @staticmethod
+    def includes_published(meeting, now=None):
+        """Whether `published()` includes this meeting: the same rule, in memory."""
+        now = now or timezone.now()
+        return (
+            meeting.state == Meeting.State.PUBLISHED
+            and meeting.published_at is not None
+            and meeting.published_at <= now
+            and not (meeting.expires_at is not None and meeting.expires_at <= now)
+        )
+
+    def approved(self):
+        """Published, whether its time has come or not, expired or not."""
+        return self.filter(state=Meeting.State.PUBLISHED)
+
+    def scheduled(self):
+        """Approved, to become public at a time still to come."""
+        return self.approved().filter(published_at__gt=timezone.now())
+
+    def expired(self):
+        """Approved, and gone from the public site at its expiry time."""
+        return self.approved().filter(expires_at__lte=timezone.now())
+
+    def went_public_between(self, since, until):
+        return self.approved().filter(published_at__gt=since, published_at__lte=until)
+
+    def expired_between(self, since, until):
+        return self.approved().filter(expires_at__gt=since, expires_at__lte=until)
+
+    def next_scheduled_change(self):
+        """The earliest time still to come at which one of these goes public or expires."""
+        now = timezone.now()
+        upcoming = self.approved().aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=now)),
+            expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        times = [time for time in upcoming.values() if time is not None]
+        return min(times) if times else None
+
     def taken_down(self):
         """Meetings taken down after publication; their addresses answer for them."""
         return self.filter(state=Meeting.State.TAKEN_DOWN)
+
+    def withdrawn(self):
+        """Taken down with a notice: their pages stay public, with the notice."""
+        return self.taken_down().filter(takedown=Meeting.Takedown.WITHDRAWN)
+
+    def with_public_page(self):
+        """Meetings whose page the public sees: published ones and withdrawn ones."""
+        return self.filter(Q(pk__in=self.published().values("pk")) | Q(pk__in=self.withdrawn()))
+
+    def live(self):
+        """Meetings themselves, not drafts correcting them."""
+        return self.filter(draft_of__isnull=True)
+
+    def at(self, relations_page, date, slug):
+        """The meeting at an address (there is at most one), corrections aside."""
+        return self.live().filter(relations_page=relations_page, date=date, slug=slug)
+
+    def at_address(self, *, page_slug, year, month, day, slug):
+        """The meeting at the address of its public page, as the URL spells it."""
+        return self.live().filter(
+            relations_page__slug=page_slug,
+            date__year=year,
+            date__month=month,
+            date__day=day,
+            slug=slug,
+        )
+
+    def formerly_at_address(self, *, page_slug, year, month, day, slug):
+        """Meetings a correction moved away from that address."""
+        return self.filter(
+            pk__in=FormerAddress.objects.filter(
+                relations_page__slug=page_slug,
+                date__year=year,
+                date__month=month,
+                date__day=day,
+                slug=slug,
+            ).values("meeting_id")
+        )
 
     def carrying_topic(self, tag):
         """Meetings tagged with the topic, themselves or through one of their agenda items."""
@@ -261,12 +341,9 @@ class Meeting(models.Model):
         """Another meeting already at this meeting's address, or None.
 
         A correction shares the address of the meeting it corrects, so that one is no clash."""
-        others = Meeting.objects.filter(
-            relations_page_id=self.relations_page_id,
-            date=self.date,
-            slug=self.slug,
-            draft_of__isnull=True,
-        ).exclude(pk=self.pk)
+        others = Meeting.objects.at(self.relations_page_id, self.date, self.slug).exclude(
+            pk=self.pk
+        )
         if self.draft_of_id:
             others = others.exclude(pk=self.draft_of_id)
         return others.first()
@@ -281,13 +358,7 @@ class Meeting(models.Model):
 
     @property
     def is_public(self):
-        now = timezone.now()
-        return (
-            self.state == self.State.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= now
-            and (self.expires_at is None or self.expires_at > now)
-        )
+        return MeetingQuerySet.includes_published(self)
 
     @property
     def duration_text(self):

@@ -12,7 +12,6 @@ from relations.models import Region, RelationsPage
 from . import topics
 from .models import (
     AgendaItem,
-    FormerAddress,
     Meeting,
     PreviewLink,
     attach_tags,
@@ -58,31 +57,12 @@ class MeetingDetailView(DetailView):
         return meeting
 
     def at_address(self, meetings):
-        kwargs = self.kwargs
-        return meetings.with_readout().filter(
-            relations_page__slug=kwargs["page_slug"],
-            date__year=kwargs["year"],
-            date__month=kwargs["month"],
-            date__day=kwargs["day"],
-            slug=kwargs["slug"],
-        )
+        return meetings.with_readout().at_address(**self.kwargs)
 
     def moved_from_address(self):
         """The public meeting a correction moved away from this address, if any."""
-        kwargs = self.kwargs
-        former = FormerAddress.objects.filter(
-            relations_page__slug=kwargs["page_slug"],
-            date__year=kwargs["year"],
-            date__month=kwargs["month"],
-            date__day=kwargs["day"],
-            slug=kwargs["slug"],
-        )
-        return (
-            Meeting.objects.published()
-            .select_related("relations_page")
-            .filter(pk__in=former.values("meeting_id"))
-            .first()
-        )
+        moved = Meeting.objects.published().formerly_at_address(**self.kwargs)
+        return moved.select_related("relations_page").first()
 
     def taken_down_response(self, meeting):
         if meeting.takedown == Meeting.Takedown.WITHDRAWN:

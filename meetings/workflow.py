@@ -23,8 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, revisions
-from .caching import content_changed
+from . import caching, notifications, revisions
 from .models import (
     ChangeNote,
     FormerAddress,
@@ -40,8 +39,26 @@ PUBLISH_PERMISSION = "meetings.publish_meeting"
 State = Meeting.State
 
 
+class _Site:
+    """The site itself, taking a step for a command (`import_readout --publish`): a publisher
+    with no name, whose steps are logged with no person. Passed explicitly, never assumed."""
+
+    pk = None
+
+    def __str__(self):
+        return "the site"
+
+
+SITE = _Site()
+
+
 def can_publish(user):
-    return user is None or user.has_perm(PUBLISH_PERMISSION)
+    return user is SITE or (user is not None and user.has_perm(PUBLISH_PERMISSION))
+
+
+def _person(actor):
+    """The user to record for an actor: None for the site."""
+    return None if actor is SITE else actor
 
 
 def require_publisher(user):
@@ -85,7 +102,7 @@ def _locked(meeting, *, version=None):
 def submit_for_review(meeting, *, by, comment=""):
     _locked(meeting)
     _require_state(meeting, State.DRAFT)
-    meeting.submitted_by = by
+    meeting.submitted_by = _person(by)
     meeting.changed_in_review_by.clear()
     _move(meeting, State.IN_REVIEW, by=by, comment=comment)
     meeting.submitted_version = meeting.edit_version
@@ -118,12 +135,12 @@ def approve(meeting, *, by, at=None, comment="", major=False, change_note="", ve
     require_publisher(by)
     _locked(meeting, version=meeting.edit_version if version is None else version)
     _require_state(meeting, State.IN_REVIEW)
-    if by is not None and meeting.submitted_by_id == by.pk:
+    if meeting.submitted_by_id is not None and meeting.submitted_by_id == by.pk:
         raise PermissionDenied(
             "You submitted this meeting: another publisher must approve it (second pair of "
             "eyes). In an emergency, publish it without review and give the reason."
         )
-    if by is not None and meeting.changed_in_review_by.filter(pk=by.pk).exists():
+    if meeting.changed_in_review_by.filter(pk=by.pk).exists():
         raise PermissionDenied(
             "You changed this meeting after it was submitted: another publisher must review "
             "your changes and approve it."
@@ -165,7 +182,7 @@ def approve_retrospectively(meeting, *, by, comment=""):
     if not meeting.unreviewed:
         raise ValidationError("This meeting was reviewed before it was published.")
     last = meeting.publication_log.filter(to_state=State.PUBLISHED).first()
-    if by is not None and last is not None and last.actor_id == by.pk:
+    if last is not None and last.actor_id is not None and last.actor_id == by.pk:
         raise PermissionDenied("Another publisher must review what you published.")
     meeting.unreviewed = False
     meeting.save(update_fields=["unreviewed", "updated_at"])
@@ -256,17 +273,10 @@ def start_correction(live, *, by):
         expires_at=live.expires_at,
         draft_of=live,
         state=State.DRAFT,
-        created_by=by,
+        created_by=_person(by),
     )
     copy_content(live, draft)
-    PublicationLogEntry.objects.create(
-        meeting=draft,
-        meeting_title=draft.title,
-        actor=by,
-        to_state=State.DRAFT,
-        comment=f"Correction of the published meeting #{live.pk} started.",
-    )
-    revisions.record(draft, by=by, event="Correction started")
+    _log(draft, "", by=by, comment=f"Correction of the published meeting #{live.pk} started.")
     return draft
 
 
@@ -291,7 +301,7 @@ def apply_correction(draft, *, by, major, change_note):
     if (live.relations_page_id, live.date, live.slug) != old_address:
         _leave_redirect(live, *old_address)
     if major:
-        ChangeNote.objects.create(meeting=live, note=change_note.strip(), by=by)
+        ChangeNote.objects.create(meeting=live, note=change_note.strip(), by=_person(by))
     comment = f"Major correction: {change_note.strip()}" if major else "Minor correction."
     _log(live, live.state, by=by, comment=comment, version=draft.edit_version)
     draft.delete()
@@ -351,7 +361,7 @@ def share_preview(meeting, *, by, days):
     if meeting.state == State.TAKEN_DOWN:
         raise ValidationError("This meeting was taken down: there is nothing to preview.")
     return PreviewLink.objects.create(
-        meeting=meeting, created_by=by, expires_at=timezone.now() + timedelta(days=days)
+        meeting=meeting, created_by=_person(by), expires_at=timezone.now() + timedelta(days=days)
     )
 
 
@@ -372,36 +382,26 @@ def record_due_transitions(now=None):
     now = now or timezone.now()
     clock, _ = PublicContentVersion.objects.get_or_create(pk=1)
     since = clock.clock_checked_at or now - timedelta(days=1)
-    published = Meeting.objects.filter(state=State.PUBLISHED)
-    went_public = list(published.filter(published_at__gt=since, published_at__lte=now))
-    expired = list(published.filter(expires_at__gt=since, expires_at__lte=now))
+    went_public = list(Meeting.objects.went_public_between(since, now))
+    expired = list(Meeting.objects.expired_between(since, now))
     for meeting in went_public:
-        _log_clock(meeting, "published", "Became public at its scheduled time.")
+        _write_log(meeting, State.PUBLISHED, "published", comment="Became public by the clock.")
     for meeting in expired:
-        _log_clock(meeting, "expired", "Left the public site at its expiry time.")
+        _write_log(
+            meeting, State.PUBLISHED, "expired", comment="Left the public site by the clock."
+        )
     clock.clock_checked_at = now
     clock.save(update_fields=["clock_checked_at"])
     if went_public or expired:
-        content_changed()
+        caching.content_changed()
     return went_public, expired
-
-
-def _log_clock(meeting, to_state, comment):
-    PublicationLogEntry.objects.create(
-        meeting=meeting,
-        meeting_title=meeting.title,
-        from_state=State.PUBLISHED,
-        to_state=to_state,
-        published_at=meeting.published_at,
-        comment=comment,
-    )
 
 
 # For commands, which act as the site rather than as a person.
 
 
 @transaction.atomic
-def publish(meeting, at=None, *, by=None, comment=""):
+def publish(meeting, at=None, *, by, comment=""):
     """Publish now (or at `at`), whatever the state: `import_readout --publish`."""
     require_publisher(by)
     _locked(meeting)
@@ -409,7 +409,7 @@ def publish(meeting, at=None, *, by=None, comment=""):
 
 
 @transaction.atomic
-def unpublish(meeting, *, by=None, comment=""):
+def unpublish(meeting, *, by, comment=""):
     """Back to a draft, whatever the state."""
     require_publisher(by)
     _locked(meeting)
@@ -451,15 +451,20 @@ def _log(meeting, from_state, *, by, comment, version=None):
     """The log row and the revision of a step; `version` is the content it acted on."""
     version = meeting.edit_version if version is None else version
     event = f"{State(from_state).label if from_state else 'New'} → {meeting.get_state_display()}"
-    revisions.record(meeting, by=by, event=f"{event}. {comment}".strip())
+    revisions.record(meeting, by=_person(by), event=f"{event}. {comment}".strip())
+    _write_log(meeting, from_state, meeting.state, by=by, comment=comment, version=version)
+    caching.meeting_stepped(meeting, from_state)
+
+
+def _write_log(meeting, from_state, to_state, *, by=None, comment="", version=None):
+    """The one way a row of the publication log is written (steps, and the clock)."""
     PublicationLogEntry.objects.create(
         meeting=meeting,
         meeting_title=meeting.title,
-        actor=by,
+        actor=_person(by),
         from_state=from_state or "",
-        to_state=meeting.state,
+        to_state=to_state,
         published_at=meeting.published_at if meeting.state == State.PUBLISHED else None,
         version=version,
         comment=comment,
     )
-    content_changed()

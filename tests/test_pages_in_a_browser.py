@@ -76,7 +76,9 @@ def site(db):
         image=factories.uploaded_gif("handshake.gif"),
     )
     withdrawn = factories.meeting(page, title="A withdrawn readout")
-    workflow.take_down(withdrawn, by=None, kind="withdrawn", note="It named the wrong minister.")
+    workflow.take_down(
+        withdrawn, by=workflow.SITE, kind="withdrawn", note="It named the wrong minister."
+    )
     return [
         withdrawn.get_absolute_url(),
         reverse("meetings:home"),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
-from meetings import caching, revisions, workflow
+from meetings import revisions, workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
 from relations.models import Region, RelationsPage
 
@@ -32,11 +32,7 @@ def save_readout(parsed, *, publish=False, region=None):
     with transaction.atomic():
         page, page_created = _relations_page_for(parsed.relations_page_title, region)
         slug = Meeting(title=parsed.title).slug_from_title()
-        meeting = (
-            Meeting.objects.select_for_update()
-            .filter(relations_page=page, date=parsed.date, slug=slug, draft_of__isnull=True)
-            .first()
-        )
+        meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
         created = meeting is None
         if created:
             meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
@@ -49,7 +45,7 @@ def save_readout(parsed, *, publish=False, region=None):
             )
         elif meeting.state == Meeting.State.PUBLISHED and not publish:
             # What the public sees changes only when a correction is approved.
-            meeting = workflow.start_correction(meeting, by=None)
+            meeting = workflow.start_correction(meeting, by=workflow.SITE)
         meeting.title = parsed.title
         meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
         meeting.start_time = parsed.start_time
@@ -80,10 +76,9 @@ def save_readout(parsed, *, publish=False, region=None):
         items = zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True)
         _add_tags([(meeting, parsed.tags), *((item, parsed.tags) for item, parsed in items)])
         if publish:
-            workflow.publish(meeting)
+            workflow.publish(meeting, by=workflow.SITE)
         else:
             revisions.record(meeting, event="Imported")
-        caching.content_changed()
     return ImportResult(meeting, created, page_created)
 
 
@@ -126,9 +121,7 @@ def existing_for(parsed):
     meeting = None
     if page is not None:
         slug = Meeting(title=parsed.title).slug_from_title()
-        meeting = Meeting.objects.filter(
-            relations_page=page, date=parsed.date, slug=slug, draft_of__isnull=True
-        ).first()
+        meeting = Meeting.objects.at(page, parsed.date, slug).first()
     return page, meeting
 
 

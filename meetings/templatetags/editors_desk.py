@@ -1,8 +1,6 @@
 """The editors' desk on the admin's front page: the meetings that need this person now."""
 
 from django import template
-from django.db.models import Q
-from django.utils import timezone
 
 from meetings import workflow
 from meetings.models import Meeting
@@ -15,8 +13,6 @@ ROWS = 10
 def editors_desk(context):
     user = context["request"].user
     meetings = Meeting.objects.select_related("relations_page").order_by("-updated_at")
-    now = timezone.now()
-    published = meetings.filter(state=Meeting.State.PUBLISHED)
     shelves = [
         ("My drafts", meetings.filter(state=Meeting.State.DRAFT, created_by=user)),
         (
@@ -32,7 +28,7 @@ def editors_desk(context):
                 "Awaiting my review",
                 meetings.filter(state=Meeting.State.IN_REVIEW).exclude(submitted_by=user),
             ),
-            ("Published without review", published.filter(unreviewed=True)),
+            ("Published without review", meetings.approved().filter(unreviewed=True)),
         ]
     else:
         shelves.append(
@@ -42,11 +38,8 @@ def editors_desk(context):
             )
         )
     shelves += [
-        ("Scheduled", published.filter(published_at__gt=now).order_by("published_at")),
-        (
-            "Recently published",
-            published.filter(Q(published_at__lte=now)).order_by("-published_at"),
-        ),
+        ("Scheduled", meetings.scheduled().order_by("published_at")),
+        ("Recently published", meetings.published().order_by("-published_at")),
         ("Taken down", meetings.filter(state=Meeting.State.TAKEN_DOWN).order_by("-taken_down_at")),
     ]
     return {"shelves": [(title, list(rows[:ROWS])) for title, rows in shelves]}

@@ -239,7 +239,7 @@ class RestoreTests(InstanceTestCase):
         self.assertTrue(meeting.photo_sessions.exclude(image="").exists())
 
     def test_a_restore_retires_the_cached_pages_of_the_new_instance(self):
-        workflow.publish(factories.full_meeting(published=False))
+        workflow.publish(factories.full_meeting(published=False), by=workflow.SITE)
         archive = self.backup()
         [(_, backed_up_version, *_)] = self.source_rows(CONTENT_VERSION_TABLE)
         instance = self.fresh_instance()

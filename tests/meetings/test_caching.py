@@ -46,7 +46,7 @@ class PageCacheTests(TestCase):
             self.assertNotContains(self.client.get(url), "Second readout")
         draft = factories.meeting(self.page, title="Second readout", published=False)
         with self.captureOnCommitCallbacks(execute=True):
-            workflow.publish(draft)
+            workflow.publish(draft, by=workflow.SITE)
         for url in urls:
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), "Second readout")
@@ -55,14 +55,14 @@ class PageCacheTests(TestCase):
         url = self.meeting.get_absolute_url()
         self.assertEqual(self.client.get(url).status_code, 200)
         with self.captureOnCommitCallbacks(execute=True):
-            workflow.unpublish(self.meeting)
+            workflow.unpublish(self.meeting, by=workflow.SITE)
         self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_a_scheduled_meeting_appears_at_its_time_with_no_one_acting(self):
         publish_at = timezone.now() + timedelta(hours=2)
         scheduled = factories.meeting(self.page, title="Scheduled readout", published=False)
         with self.captureOnCommitCallbacks(execute=True):
-            workflow.publish(scheduled, at=publish_at)
+            workflow.publish(scheduled, at=publish_at, by=workflow.SITE)
         home = reverse("meetings:home")
         self.assertNotContains(self.client.get(home), "Scheduled readout")
         later = publish_at + timedelta(seconds=1)

@@ -38,11 +38,11 @@ class PhotoAccessTests(TestCase):
         page = factories.relations_page("Canada", slug="canada")
         cls.published = factories.meeting(page, title="A published readout")
         cls.withdrawn = factories.meeting(page)
-        workflow.take_down(cls.withdrawn, by=None, kind="withdrawn", note="A wrong name.")
+        workflow.take_down(cls.withdrawn, by=workflow.SITE, kind="withdrawn", note="A wrong name.")
         in_error = factories.meeting(page)
-        workflow.take_down(in_error, by=None, kind="in_error")
+        workflow.take_down(in_error, by=workflow.SITE, kind="in_error")
         merged = factories.meeting(page)
-        workflow.take_down(merged, by=None, kind="merged", merged_into=cls.published)
+        workflow.take_down(merged, by=workflow.SITE, kind="merged", merged_into=cls.published)
         cls.hidden = {
             "draft": factories.meeting(page, published=False),
             "in review": factories.meeting(page, published=False, state=Meeting.State.IN_REVIEW),

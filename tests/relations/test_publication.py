@@ -54,14 +54,14 @@ class ImportedPagePublicationTests(TestCase):
         )
 
     def test_publishing_a_meeting_on_it_shows_the_page(self):
-        workflow.publish(self.meeting)
+        workflow.publish(self.meeting, by=workflow.SITE)
         self.assertShown(self.page)
         self.page.refresh_from_db()
         self.assertFalse(self.page.published)
 
     def test_a_scheduled_meeting_shows_the_page_at_its_time(self):
         at = timezone.now() + timedelta(days=1)
-        workflow.publish(self.meeting, at=at)
+        workflow.publish(self.meeting, at=at, by=workflow.SITE)
         self.assertHidden(self.page)
         with mock.patch("django.utils.timezone.now", return_value=at + timedelta(minutes=1)):
             self.assertShown(self.page)

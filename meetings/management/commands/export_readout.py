@@ -46,14 +46,7 @@ def find_meeting(reference):
             raise CommandError(f"“{reference}” is not the address of a meeting") from None
         if match.view_name != "meetings:detail":
             raise CommandError(f"“{reference}” is not the address of a meeting")
-        kwargs = match.kwargs
-        found = meetings.filter(
-            relations_page__slug=kwargs["page_slug"],
-            date__year=kwargs["year"],
-            date__month=kwargs["month"],
-            date__day=kwargs["day"],
-            slug=kwargs["slug"],
-        ).first()
+        found = meetings.at_address(**match.kwargs).first()
     if found is None:
         raise CommandError(f"no meeting “{reference}”")
     return found
