@@ -75,14 +75,35 @@ def check_items(items):
 
 def check_lengths(parsed):
     """Every text the import writes fits its column."""
+    topics = topics_with_lines(parsed)
+    for model, field_name, value, what, line in texts_to_write(parsed, topics):
+        limit = model._meta.get_field(field_name).max_length
+        if len(value) > limit:
+            raise ReadoutError(f"{what} is {len(value)} characters; at most {limit} fit", line)
+    # A new tag's slug is made from its name, and may come out longer (“㎒” → “mhz”); taggit
+    # adds “_1”, “_2”… on a clash, so leave it room for that.
+    slug_limit = Tag._meta.get_field("slug").max_length - len("_99")
+    for tag, line in topics:
+        if len(Tag().slugify(tag)) > slug_limit:
+            raise ReadoutError(
+                f"the topic “{tag[:20]}…” makes an address longer than {slug_limit} characters",
+                line,
+            )
+
+
+def topics_with_lines(parsed):
+    return [
+        *((tag, parsed.lines.get("title")) for tag in parsed.tags),
+        *((tag, item.line) for item in parsed.agenda_items for tag in item.tags),
+    ]
+
+
+def texts_to_write(parsed, topics):
+    """(model, field, value, what it is, line) of each text an import writes."""
     lines = parsed.lines
     lead_line = lines.get("lead")
     caption_lines = parsed.caption_lines + [None] * len(parsed.photo_captions)
-    topics = [
-        *((tag, lines.get("title")) for tag in parsed.tags),
-        *((tag, item.line) for item in parsed.agenda_items for tag in item.tags),
-    ]
-    values = [
+    return [
         (
             RelationsPage,
             "title",
@@ -103,19 +124,6 @@ def check_lengths(parsed):
         ),
         *((Tag, "name", tag, f"the topic “{tag[:20]}…”", line) for tag, line in topics),
     ]
-    for model, field_name, value, what, line in values:
-        limit = model._meta.get_field(field_name).max_length
-        if len(value) > limit:
-            raise ReadoutError(f"{what} is {len(value)} characters; at most {limit} fit", line)
-    # A new tag's slug is made from its name, and may come out longer (“㎒” → “mhz”); taggit
-    # adds “_1”, “_2”… on a clash, so leave it room for that.
-    slug_limit = Tag._meta.get_field("slug").max_length - len("_99")
-    for tag, line in topics:
-        if len(Tag().slugify(tag)) > slug_limit:
-            raise ReadoutError(
-                f"the topic “{tag[:20]}…” makes an address longer than {slug_limit} characters",
-                line,
-            )
 
 
 def check_readout(parsed):

@@ -31,55 +31,61 @@ def save_readout(parsed, *, publish=False, region=None):
     limits.check_readout(parsed)
     with transaction.atomic():
         page, page_created = _relations_page_for(parsed.relations_page_title, region)
-        slug = Meeting(title=parsed.title).slug_from_title()
-        meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
-        created = meeting is None
-        if created:
-            meeting = Meeting(relations_page=page, date=parsed.date, slug=slug)
-        elif meeting.state == Meeting.State.TAKEN_DOWN:
-            # Its public notice (or 410, or redirect) changes only by a publisher's step.
-            raise ReadoutError(
-                f"the meeting at this address (“{meeting.title}”) was taken down "
-                f"({meeting.get_takedown_display().split(':')[0].lower()}): a publisher must "
-                "restore it as a draft before it can be imported again"
-            )
-        elif meeting.state == Meeting.State.PUBLISHED and not publish:
-            # What the public sees changes only when a correction is approved.
-            meeting = workflow.start_correction(meeting, by=workflow.SITE)
-        meeting.title = parsed.title
-        meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
-        meeting.start_time = parsed.start_time
-        meeting.duration = parsed.duration
-        meeting.place = parsed.place
-        meeting.lead = parsed.lead
-        meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
-        meeting.save()
-        _replace_rows(
-            meeting.participants.all(),
-            [
-                {"side": p.side, "name": p.name, "title": p.title, "position": index}
-                for index, p in enumerate(parsed.participants, start=1)
-            ],
-            Participant,
-            meeting,
-        )
-        _save_photo_sessions(meeting, parsed.photo_captions)
-        _replace_rows(
-            meeting.agenda_items.all(),
-            [
-                {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
-                for index, item in enumerate(parsed.agenda_items, start=1)
-            ],
-            AgendaItem,
-            meeting,
-        )
-        items = zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True)
-        _add_tags([(meeting, parsed.tags), *((item, parsed.tags) for item, parsed in items)])
+        meeting, created = _meeting_to_write(parsed, page, publish=publish)
+        _write_fields(meeting, parsed)
+        _write_rows(meeting, parsed)
         if publish:
             workflow.publish(meeting, by=workflow.SITE)
         else:
             revisions.record(meeting, event="Imported")
     return ImportResult(meeting, created, page_created)
+
+
+def _meeting_to_write(parsed, page, *, publish):
+    """The meeting at the readout's address (locked), a correction of it, or a new one."""
+    slug = Meeting(title=parsed.title).slug_from_title()
+    meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
+    if meeting is None:
+        return Meeting(relations_page=page, date=parsed.date, slug=slug), True
+    if meeting.state == Meeting.State.TAKEN_DOWN:
+        # Its public notice (or 410, or redirect) changes only by a publisher's step.
+        raise ReadoutError(
+            f"the meeting at this address (“{meeting.title}”) was taken down "
+            f"({meeting.get_takedown_display().split(':')[0].lower()}): a publisher must "
+            "restore it as a draft before it can be imported again"
+        )
+    if meeting.state == Meeting.State.PUBLISHED and not publish:
+        # What the public sees changes only when a correction is approved.
+        return workflow.start_correction(meeting, by=workflow.SITE), False
+    return meeting, False
+
+
+def _write_fields(meeting, parsed):
+    meeting.title = parsed.title
+    meeting.meeting_type = _meeting_type(parsed.meeting_type_slug)
+    meeting.start_time = parsed.start_time
+    meeting.duration = parsed.duration
+    meeting.place = parsed.place
+    meeting.lead = parsed.lead
+    meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
+    meeting.save()
+
+
+def _write_rows(meeting, parsed):
+    """Participants, photo sessions and the overview, then the topics of each."""
+    participants = [
+        {"side": p.side, "name": p.name, "title": p.title, "position": index}
+        for index, p in enumerate(parsed.participants, start=1)
+    ]
+    _replace_rows(meeting.participants.all(), participants, Participant, meeting)
+    _save_photo_sessions(meeting, parsed.photo_captions)
+    items = [
+        {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
+        for index, item in enumerate(parsed.agenda_items, start=1)
+    ]
+    _replace_rows(meeting.agenda_items.all(), items, AgendaItem, meeting)
+    saved_items = zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True)
+    _add_tags([(meeting, parsed.tags), *((item, read.tags) for item, read in saved_items)])
 
 
 def _add_tags(tagged):
