@@ -14,11 +14,11 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
-from .importing.preview import numbered
-from .importing.saving import existing_for
-from .models import Meeting, MeetingType
-from .topics import split_tag_names, tag_input
+from ..importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
+from ..importing.preview import numbered
+from ..importing.saving import existing_for
+from ..models import Meeting, MeetingType
+from ..topics import split_tag_names, tag_input
 
 
 class MultipleFileInput(forms.ClearableFileInput):
