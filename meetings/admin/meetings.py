@@ -21,7 +21,7 @@ from ..models import (
 )
 from . import importing
 from . import workflow as panel
-from .filters import get_changelist, year_or_none
+from .filters import get_changelist
 
 
 class OrderedInline(admin.TabularInline):
@@ -97,21 +97,6 @@ class PublicationLogInline(admin.TabularInline):
         return False
 
 
-class YearListFilter(admin.SimpleListFilter):
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Meeting.objects.dates("date", "year", order="DESC")
-        return [(str(day.year), str(day.year)) for day in years]
-
-    def queryset(self, request, queryset):
-        year = year_or_none(self.value())
-        if year is not None:
-            return queryset.filter(date__year=year)
-        return queryset
-
-
 @admin.register(Meeting)
 class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     form = MeetingAdminForm
@@ -129,7 +114,6 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         "state",
         "unreviewed",
         "meeting_type",
-        YearListFilter,
         ("relations_page", admin.RelatedOnlyFieldListFilter),
         "tags",
     ]

@@ -91,7 +91,7 @@ class AdminPagesLoadTests(TestCase):
         url = reverse("admin:meetings_meeting_changelist")
         for query in (
             {"q": "Sub-item of item 2"},
-            {"year": "2024"},
+            {"date__year": "2024"},
             {"state__exact": "published"},
             {"tags__id__exact": self.meeting.tags.first().pk},
             {"relations_page__id__exact": self.page.pk},
