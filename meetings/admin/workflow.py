@@ -1,7 +1,6 @@
 """The workflow panel on a meeting's admin page, and the view its buttons post to."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -229,7 +228,7 @@ def share_preview_view(model_admin, request, object_id):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, workflow.refusal(error))
     else:
-        url = settings.PORTAL_BASE_URL + link.get_absolute_url()
+        url = request.build_absolute_uri(link.get_absolute_url())
         messages.success(request, f"Preview link, valid for {days} day(s): {url}")
     return redirect("admin:meetings_meeting_change", meeting.pk)
 
