@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ..models import PublicationLogEntry
-from .filters import get_changelist
+from . import filters
 
 
 @admin.register(PublicationLogEntry)
@@ -21,7 +21,7 @@ class PublicationLogAdmin(admin.ModelAdmin):
     search_fields = ["meeting_title", "comment", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["actor", "meeting"]
-    get_changelist = get_changelist
+    get_changelist = filters.get_changelist
 
     def has_add_permission(self, request):
         return False

@@ -19,9 +19,8 @@ from ..models import (
     PhotoSession,
     PublicationLogEntry,
 )
-from . import importing
+from . import filters, importing
 from . import workflow as panel
-from .filters import get_changelist
 
 
 class OrderedInline(admin.TabularInline):
@@ -120,7 +119,7 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     list_select_related = ["relations_page", "meeting_type"]
     search_fields = ["title", "lead", "place", "agenda_items__text", "relations_page__title"]
     date_hierarchy = "date"
-    get_changelist = get_changelist
+    get_changelist = filters.get_changelist
     ordering = ["-date", "-pk"]
     autocomplete_fields = ["relations_page"]
     prepopulated_fields = {"slug": ["title"]}
