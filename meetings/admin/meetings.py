@@ -1,28 +1,26 @@
+"""A meeting's admin page with its inlines, its list, and the pages hanging off it."""
+
 from functools import partial
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
-from taggit.admin import TagAdmin
-from taggit.models import Tag
 
-from . import admin_filters, admin_import, admin_workflow, topics, workflow
-from .caching import RetiresCachedPagesAdmin
-from .forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
-from .models import (
+from .. import workflow
+from ..caching import RetiresCachedPagesAdmin
+from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
+from ..models import (
     AgendaItem,
     Meeting,
     MeetingType,
     Participant,
     PhotoSession,
     PublicationLogEntry,
-    Topic,
 )
+from . import filters, importing
+from . import workflow as panel
 
 
 class OrderedInline(admin.TabularInline):
@@ -98,21 +96,6 @@ class PublicationLogInline(admin.TabularInline):
         return False
 
 
-class YearListFilter(admin.SimpleListFilter):
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Meeting.objects.dates("date", "year", order="DESC")
-        return [(str(day.year), str(day.year)) for day in years]
-
-    def queryset(self, request, queryset):
-        year = admin_filters.year_or_none(self.value())
-        if year is not None:
-            return queryset.filter(date__year=year)
-        return queryset
-
-
 @admin.register(Meeting)
 class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     form = MeetingAdminForm
@@ -130,14 +113,13 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         "state",
         "unreviewed",
         "meeting_type",
-        YearListFilter,
         ("relations_page", admin.RelatedOnlyFieldListFilter),
         "tags",
     ]
     list_select_related = ["relations_page", "meeting_type"]
     search_fields = ["title", "lead", "place", "agenda_items__text", "relations_page__title"]
     date_hierarchy = "date"
-    get_changelist = admin_filters.get_changelist
+    get_changelist = filters.get_changelist
     ordering = ["-date", "-pk"]
     autocomplete_fields = ["relations_page"]
     prepopulated_fields = {"slug": ["title"]}
@@ -197,12 +179,12 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         if meeting is not None:
             extra_context = {
                 **(extra_context or {}),
-                "workflow_state": admin_workflow.describe_state(meeting),
-                "workflow_actions": admin_workflow.available(meeting, request.user),
-                "transition_form": admin_workflow.TransitionForm(
+                "workflow_state": panel.describe_state(meeting),
+                "workflow_actions": panel.available(meeting, request.user),
+                "transition_form": panel.TransitionForm(
                     initial={"opened_version": meeting.edit_version}
                 ),
-                "workflow_notes": admin_workflow.unavailable(meeting, request.user),
+                "workflow_notes": panel.unavailable(meeting, request.user),
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
                 "open_correction": meeting.corrections.first(),
@@ -214,29 +196,29 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
         css = {"all": ["admin/ordered_inlines.css"]}
 
     def get_urls(self):
-        import_readouts = self.admin_site.admin_view(partial(admin_import.import_view, self))
-        transition = self.admin_site.admin_view(partial(admin_workflow.transition_view, self))
+        import_readouts = self.admin_site.admin_view(partial(importing.import_view, self))
+        transition = self.admin_site.admin_view(partial(panel.transition_view, self))
         return [
             path("import/", import_readouts, name="meetings_meeting_import"),
             path("<int:object_id>/transition/", transition, name="meetings_meeting_transition"),
             path(
                 "<int:object_id>/revisions/",
-                self.admin_site.admin_view(partial(admin_workflow.revisions_view, self)),
+                self.admin_site.admin_view(partial(panel.revisions_view, self)),
                 name="meetings_meeting_revisions",
             ),
             path(
                 "<int:object_id>/preview/",
-                self.admin_site.admin_view(partial(admin_workflow.staff_preview_view, self)),
+                self.admin_site.admin_view(partial(panel.staff_preview_view, self)),
                 name="meetings_meeting_preview",
             ),
             path(
                 "<int:object_id>/share-preview/",
-                self.admin_site.admin_view(partial(admin_workflow.share_preview_view, self)),
+                self.admin_site.admin_view(partial(panel.share_preview_view, self)),
                 name="meetings_meeting_share_preview",
             ),
             path(
                 "<int:object_id>/preview-links/<int:link_id>/revoke/",
-                self.admin_site.admin_view(partial(admin_workflow.revoke_preview_view, self)),
+                self.admin_site.admin_view(partial(panel.revoke_preview_view, self)),
                 name="meetings_meeting_revoke_preview",
             ),
             *super().get_urls(),
@@ -285,157 +267,3 @@ class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):
         return meeting_type.meeting_count
-
-
-@admin.register(PublicationLogEntry)
-class PublicationLogAdmin(admin.ModelAdmin):
-    """Who published, scheduled or took down what, and when. Nobody can change it."""
-
-    list_display = [
-        "at",
-        "meeting_title",
-        "from_state",
-        "to_state",
-        "published_at",
-        "version",
-        "actor",
-    ]
-    list_filter = ["to_state", ("actor", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["meeting_title", "comment", "actor__username"]
-    date_hierarchy = "at"
-    list_select_related = ["actor", "meeting"]
-    get_changelist = admin_filters.get_changelist
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-admin.site.unregister(Tag)
-
-
-class TopicForm(forms.ModelForm):
-    name = forms.CharField(max_length=100, help_text="As readers see it, e.g. “North Korea”.")
-
-    class Meta:
-        model = Topic
-        fields = ["name", "synonyms"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["name"].initial = self.instance.tag.name
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Tag.objects.filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.tag_id)
-        if clash.filter(topic__isnull=False).exists():
-            raise forms.ValidationError(f"There is already a topic named “{name}”.")
-        if self.instance.pk and clash.exists():
-            raise forms.ValidationError(
-                f"A tag named “{clash.first().name}” exists: merge the two in Tags instead."
-            )
-        return name
-
-
-@admin.register(Topic)
-class TopicAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
-    """The topics vocabulary: what the importer tags, and the words that mean each topic."""
-
-    form = TopicForm
-    list_display = ["name", "synonym_list", "public_page"]
-    search_fields = ["tag__name", "synonyms"]
-    list_select_related = ["tag"]
-    ordering = ["tag__name"]
-
-    def save_model(self, request, obj, form, change):
-        name = form.cleaned_data["name"]
-        if not change:
-            obj.tag = topics.tag_named(name)
-        elif obj.tag.name != name:
-            topics.rename_topic(obj.tag, name)
-        super().save_model(request, obj, form, change)
-
-    @admin.display(description="Synonyms")
-    def synonym_list(self, topic):
-        return ", ".join(topic.phrases()[1:]) or "—"
-
-    @admin.display(description="Topic page")
-    def public_page(self, topic):
-        url = reverse("meetings:topic", kwargs={"slug": topic.tag.slug})
-        return format_html('<a href="{}">{}</a>', url, url)
-
-
-@admin.register(Tag)
-class TopicTagAdmin(RetiresCachedPagesAdmin, TagAdmin):
-    """Every tag in use. Renaming keeps the old topic address working; tags can be merged."""
-
-    list_display = ["name", "slug", "in_vocabulary", "use_count"]
-    fields = ["name"]
-    prepopulated_fields = {}
-    # taggit's own merge leaves no redirects behind; ours (below) does.
-    inlines = []
-    actions = ["merge_tags"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(use_count=Count("taggit_taggeditem_items"))
-            .select_related("topic")
-            .order_by("name")
-        )
-
-    @admin.display(description="In the topics vocabulary", boolean=True)
-    def in_vocabulary(self, tag):
-        return hasattr(tag, "topic")
-
-    @admin.display(description="Uses", ordering="use_count")
-    def use_count(self, tag):
-        return tag.use_count
-
-    def save_model(self, request, obj, form, change):
-        if change and "name" in form.changed_data:
-            old = Tag.objects.get(pk=obj.pk)
-            try:
-                topics.rename_topic(old, obj.name)
-            except ValueError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            return
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Merge selected tags into one…")
-    def merge_tags(self, request, queryset):
-        tags = list(queryset.order_by("-use_count", "name"))
-        if len(tags) < 2:
-            self.message_user(request, "Select two or more tags to merge.", messages.WARNING)
-            return None
-        target_pk = request.POST.get("merge_into")
-        target = next((tag for tag in tags if str(tag.pk) == target_pk), None)
-        if target is None:
-            return TemplateResponse(
-                request,
-                "admin/meetings/merge_tags.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Merge tags",
-                    "tags": tags,
-                    "opts": self.model._meta,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                },
-            )
-        topics.merge_topics(tags, target)
-        self.message_user(
-            request,
-            f"Merged {len(tags) - 1} tag(s) into “{target.name}”; their old topic addresses "
-            "redirect to it.",
-            messages.SUCCESS,
-        )
-        return None

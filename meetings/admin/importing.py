@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import formset_factory
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
-from .importing.preview import numbered
-from .importing.saving import existing_for
-from .models import Meeting, MeetingType
-from .topics import split_tag_names, tag_input
+from ..importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
+from ..importing.preview import numbered
+from ..importing.saving import existing_for
+from ..models import Meeting, MeetingType
+from ..topics import split_tag_names, tag_input
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -89,59 +90,86 @@ class ImportForm(forms.Form):
         return sources
 
 
-class Readout:
-    """One readout on its way in: where it came from, its text, and what it became."""
+class ReadoutForm(forms.Form):
+    """One readout in the confirmation: its text and name travel back unseen, its topics
+    as the editor settled them."""
 
-    def __init__(self, index, source, text, vocabulary, confirmed_tags=None):
-        self.index, self.source, self.text = index, source, text
-        self.parsed = self.error = None
-        self.page = self.existing = None
+    text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"hidden": True}))
+    source = forms.CharField(widget=forms.HiddenInput)
+    tags = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"aria-label": "Topics of the meeting"})
+    )
+
+
+class ItemTopicsForm(forms.Form):
+    tags = forms.CharField(required=False)
+
+
+# The confirmation: a form per readout (readout-N-…), and in each a form per agenda item,
+# sub-items included, in the order of the text (readout-N-item-M-tags).
+ReadoutFormSet = formset_factory(ReadoutForm, extra=0)
+ItemTopicsFormSet = formset_factory(ItemTopicsForm, extra=0)
+PREFIX = "readout"
+
+
+class Readout:
+    """One readout on its way in: where it came from, its text, what it became, and its
+    form in the confirmation (with `data`: as the editor confirmed it)."""
+
+    def __init__(self, form, source, text, vocabulary, data=None):
+        self.form, self.source, self.text = form, source, text
+        self.parsed = self.error = self.page = self.existing = self.items = None
         try:
             if isinstance(text, ReadoutError):
                 raise text
             self.parsed = parse_readout(text, vocabulary)
-            if confirmed_tags is not None:
-                self.apply_tags(confirmed_tags)
+            self.items = self._item_forms(data)
+            if data is not None:
+                self._apply_confirmed_tags()
                 # The topics the editor typed must fit their column as the suggested ones do.
                 limits.check_lengths(self.parsed)
         except ReadoutError as error:
             self.parsed = None
             self.error = error.located(source)
             return
+        if data is None:
+            self.form.initial["tags"] = tag_input(self.parsed.tags)
         self.page, self.existing = existing_for(self.parsed)
-        self.tags = tag_input(self.parsed.tags)
         self.meeting_type = MeetingType.objects.filter(slug=self.parsed.meeting_type_slug).first()
-        index = {id(item): i for i, item in enumerate(self.parsed.agenda_items)}
-        self.overview = [
+        self.overview = self._overview()
+
+    def _item_forms(self, data):
+        prefix = self.form.add_prefix("item")
+        if data is not None:
+            confirmed = ItemTopicsFormSet(data, prefix=prefix)
+            if confirmed.is_valid():
+                return confirmed
+        suggested = [{"tags": tag_input(item.tags)} for item in self.parsed.agenda_items]
+        return ItemTopicsFormSet(prefix=prefix, initial=suggested)
+
+    def _apply_confirmed_tags(self):
+        """The topics the editor settled on in the preview, in place of the suggested ones."""
+        self.parsed.tags = split_tag_names(self.form.cleaned_data["tags"])
+        if self.items.is_bound:
+            for item, form in zip(self.parsed.agenda_items, self.items.forms, strict=False):
+                item.tags = split_tag_names(form.cleaned_data.get("tags", ""))
+
+    def _overview(self):
+        forms = dict(zip(map(id, self.parsed.agenda_items), self.items.forms, strict=False))
+
+        def entry(number, item, label):
+            form = forms.get(id(item))
+            if form is not None:
+                form.fields["tags"].widget.attrs["aria-label"] = f"Topics of {label}"
+            return {"number": number, "item": item, "form": form}
+
+        return [
             {
-                "number": number,
-                "item": item,
-                "field": self.prefix(f"item-{index[id(item)]}-tags"),
-                "tags": tag_input(item.tags),
-                "sub_items": [
-                    {
-                        "number": n,
-                        "item": sub,
-                        "field": self.prefix(f"item-{index[id(sub)]}-tags"),
-                        "tags": tag_input(sub.tags),
-                    }
-                    for n, sub in subs
-                ],
+                **entry(number, item, f"item {number}"),
+                "sub_items": [entry(n, sub, f"sub-item {number} {n}") for n, sub in subs],
             }
             for number, item, subs in numbered(self.parsed)
         ]
-
-    def prefix(self, name):
-        return f"readout-{self.index}-{name}"
-
-    def apply_tags(self, data):
-        """The tags the editor settled on in the preview, in place of the suggested ones."""
-        if self.prefix("tags") in data:
-            self.parsed.tags = split_tag_names(data[self.prefix("tags")])
-        for number, item in enumerate(self.parsed.agenda_items):
-            key = self.prefix(f"item-{number}-tags")
-            if key in data:
-                item.tags = split_tag_names(data[key])
 
 
 def import_view(model_admin, request):
@@ -153,50 +181,64 @@ def import_view(model_admin, request):
         "title": "Import readouts",
     }
     vocabulary = Vocabulary.from_database()
-
     if request.method == "POST" and request.POST.get("step") == "confirm":
-        readouts = _readouts_from_confirmation(request.POST, vocabulary)
-        if all_parsed(readouts):
-            try:
-                saved = _save_all(readouts, request)
-            except (ReadoutError, ValidationError) as error:
-                messages.error(request, f"Nothing was imported: {error}")
-            else:
-                messages.success(request, f"Imported {len(saved)} readout(s) as drafts.")
-                return TemplateResponse(
-                    request, "admin/meetings/import_done.html", {**context, "saved": saved}
-                )
-        return TemplateResponse(
-            request,
-            "admin/meetings/import_preview.html",
-            {**context, "readouts": readouts, "form": ImportForm(), "ready": all_parsed(readouts)},
-        )
-
+        return _confirm(request, context, vocabulary)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        readouts = [
-            Readout(index, source, text, vocabulary)
-            for index, (source, text) in enumerate(form.sources())
-        ]
-        return TemplateResponse(
-            request,
-            "admin/meetings/import_preview.html",
-            {**context, "readouts": readouts, "form": form, "ready": all_parsed(readouts)},
+        sources = form.sources()
+        formset = ReadoutFormSet(
+            prefix=PREFIX,
+            initial=[
+                {"source": name, "text": "" if isinstance(text, ReadoutError) else text}
+                for name, text in sources
+            ],
         )
+        readouts = [
+            Readout(readout_form, name, text, vocabulary)
+            for readout_form, (name, text) in zip(formset.forms, sources, strict=True)
+        ]
+        return _preview(request, context, form, formset, readouts)
     return TemplateResponse(request, "admin/meetings/import_form.html", {**context, "form": form})
+
+
+def _confirm(request, context, vocabulary):
+    formset = ReadoutFormSet(request.POST, prefix=PREFIX)
+    readouts = []
+    if formset.is_valid():
+        readouts = [
+            Readout(form, data["source"], data["text"], vocabulary, request.POST)
+            for form in formset.forms
+            if (data := form.cleaned_data)
+        ]
+    if all_parsed(readouts):
+        try:
+            saved = _save_all(readouts, request)
+        except (ReadoutError, ValidationError) as error:
+            messages.error(request, f"Nothing was imported: {error}")
+        else:
+            messages.success(request, f"Imported {len(saved)} readout(s) as drafts.")
+            return TemplateResponse(
+                request, "admin/meetings/import_done.html", {**context, "saved": saved}
+            )
+    return _preview(request, context, ImportForm(), formset, readouts)
+
+
+def _preview(request, context, form, formset, readouts):
+    return TemplateResponse(
+        request,
+        "admin/meetings/import_preview.html",
+        {
+            **context,
+            "form": form,
+            "formset": formset,
+            "readouts": readouts,
+            "ready": all_parsed(readouts),
+        },
+    )
 
 
 def all_parsed(readouts):
     return bool(readouts) and all(r.parsed for r in readouts)
-
-
-def _readouts_from_confirmation(data, vocabulary):
-    readouts, index = [], 0
-    while f"readout-{index}-text" in data:
-        source = data.get(f"readout-{index}-source", f"readout {index + 1}")
-        readouts.append(Readout(index, source, data[f"readout-{index}-text"], vocabulary, data))
-        index += 1
-    return readouts
 
 
 def _save_all(readouts, request):

@@ -1,4 +1,4 @@
-"""Admin list filters that ignore values no date can have, instead of failing with a 500."""
+"""A date hierarchy for admin lists that ignores values no date can have, instead of a 500."""
 
 import re
 
@@ -7,7 +7,7 @@ from django.contrib.admin.views.main import ChangeList
 
 
 def year_or_none(value):
-    """The year a list filter's value names, or None unless four ASCII digits from 1000 to
+    """The year a date-hierarchy value names, or None unless four ASCII digits from 1000 to
     9998: the bounds of such a year, and of the year after it, convert to UTC and back."""
     if value and re.fullmatch(r"[1-9][0-9]{3}", value) and value != "9999":
         return int(value)

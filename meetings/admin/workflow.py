@@ -1,7 +1,6 @@
 """The workflow panel on a meeting's admin page, and the view its buttons post to."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from . import revisions, workflow
-from .models import Meeting, PreviewLink
-from .views import render_preview
+from .. import revisions, workflow
+from ..models import Meeting, PreviewLink
+from ..views import render_preview
 
 State = Meeting.State
 
@@ -229,7 +228,7 @@ def share_preview_view(model_admin, request, object_id):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, workflow.refusal(error))
     else:
-        url = settings.PORTAL_BASE_URL + link.get_absolute_url()
+        url = request.build_absolute_uri(link.get_absolute_url())
         messages.success(request, f"Preview link, valid for {days} day(s): {url}")
     return redirect("admin:meetings_meeting_change", meeting.pk)
 
@@ -256,17 +255,7 @@ def revisions_view(model_admin, request, object_id):
         raise PermissionDenied
     history = list(subject.revisions.select_related("created_by"))
     if request.method == "POST":
-        revision = next((r for r in history if str(r.number) == request.POST.get("restore")), None)
-        if revision is None:
-            messages.error(request, "Choose a revision to restore.")
-            return redirect("admin:meetings_meeting_revisions", subject.pk)
-        try:
-            draft = workflow.restore_revision(revision, by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, workflow.refusal(error))
-            return redirect("admin:meetings_meeting_revisions", subject.pk)
-        messages.success(request, f"Revision {revision.number} is restored as a draft.")
-        return redirect("admin:meetings_meeting_change", draft.pk)
+        return _restore_revision(request, subject, history)
     by_number = {str(r.number): r for r in history}
     older, newer = by_number.get(request.GET.get("a")), by_number.get(request.GET.get("b"))
     if older and newer and older.number > newer.number:
@@ -286,3 +275,17 @@ def revisions_view(model_admin, request, object_id):
             "can_restore": may_restore_revisions(subject, request.user),
         },
     )
+
+
+def _restore_revision(request, subject, history):
+    revision = next((r for r in history if str(r.number) == request.POST.get("restore")), None)
+    if revision is None:
+        messages.error(request, "Choose a revision to restore.")
+        return redirect("admin:meetings_meeting_revisions", subject.pk)
+    try:
+        draft = workflow.restore_revision(revision, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, workflow.refusal(error))
+        return redirect("admin:meetings_meeting_revisions", subject.pk)
+    messages.success(request, f"Revision {revision.number} is restored as a draft.")
+    return redirect("admin:meetings_meeting_change", draft.pk)
