@@ -9,7 +9,6 @@ from django.urls import path
 from django.utils.html import format_html
 
 from .. import workflow
-from ..caching import RetiresCachedPagesAdmin
 from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from ..models import (
     AgendaItem,
@@ -97,7 +96,7 @@ class PublicationLogInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
+class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
     inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline, PublicationLogInline]
     list_display = [
@@ -253,7 +252,7 @@ class MeetingAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(MeetingType)
-class MeetingTypeAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
+class MeetingTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "meeting_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -11,7 +11,6 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from .. import topics
-from ..caching import RetiresCachedPagesAdmin
 from ..models import Topic
 
 admin.site.unregister(Tag)
@@ -44,7 +43,7 @@ class TopicForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
+class TopicAdmin(admin.ModelAdmin):
     """The topics vocabulary: what the importer tags, and the words that mean each topic."""
 
     form = TopicForm
@@ -72,7 +71,7 @@ class TopicAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TopicTagAdmin(RetiresCachedPagesAdmin, TagAdmin):
+class TopicTagAdmin(TagAdmin):
     """Every tag in use. Renaming keeps the old topic address working; tags can be merged."""
 
     list_display = ["name", "slug", "in_vocabulary", "use_count"]

@@ -138,12 +138,12 @@ def transition_view(model_admin, request, object_id):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, workflow.refusal(error))
         return back
-    if result.pk != meeting.pk:
-        messages.success(request, MOVED_TO[action])
-        return redirect("admin:meetings_meeting_change", result.pk)
-    meeting.refresh_from_db()
-    messages.success(request, f"The meeting is now: {describe_state(meeting)}.")
-    return back
+    # Each step returns the meeting it leaves for the person to see: a correction's draft,
+    # the published meeting a correction was applied to, or the meeting itself.
+    messages.success(request, f"The meeting is now: {describe_state(result)}.")
+    if action == "correct":
+        messages.info(request, "Edit this draft; the public keeps the published version.")
+    return redirect("admin:meetings_meeting_change", result.pk)
 
 
 # Each button of the panel: the workflow step it takes, given the form's cleaned data. A
@@ -179,13 +179,6 @@ STEPS = {
         merged_into=data["merged_into"],
     ),
     "restore": lambda m, user, data: workflow.restore_as_draft(m, by=user, comment=data["comment"]),
-}
-
-# What to say when a step leads to another meeting's page.
-MOVED_TO = {
-    "correct": "Edit this draft; the public keeps the published version.",
-    "approve": "The correction is published.",
-    "publish_without_review": "The correction is published, not yet reviewed.",
 }
 
 

@@ -10,7 +10,8 @@ from django.test import RequestFactory, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import admin_workflow, caching, topics, workflow
+from meetings import caching, topics, workflow
+from meetings.admin import workflow as admin_workflow
 from meetings.importing import parse_readout, save_readout
 from meetings.models import Meeting, MeetingType, PublicContentVersion
 from tests import factories
