@@ -16,7 +16,7 @@ from .readout import (
     photo_upload_path,
     validate_photo,
 )
-from .topics import Topic, TopicRedirect, attach_tags, tag_list
+from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list
 
 __all__ = [
     "AgendaItem",
@@ -37,6 +37,7 @@ __all__ = [
     "attach_tags",
     "describe_duration",
     "numbered_overview",
+    "parse_synonyms",
     "photo_upload_path",
     "public_tags",
     "tag_list",

@@ -1,8 +1,15 @@
 """The topics vocabulary editors keep, and reading many objects' tags at once."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
+
+
+def parse_synonyms(text):
+    """Synonyms as editors type them: one per line, or separated by commas."""
+    return [s.strip() for s in re.split(r"[\n,]", text) if s.strip()]
 
 
 class Topic(models.Model):
@@ -30,8 +37,6 @@ class Topic(models.Model):
         return self.tag.name
 
     def phrases(self):
-        from ..importing.vocabulary import parse_synonyms
-
         return [self.tag.name, *parse_synonyms(self.synonyms)]
 
 
