@@ -1,5 +1,5 @@
 from .meetings import Meeting, MeetingQuerySet, MeetingType, describe_duration, numbered_overview
-from .public import public_tags
+from .public import public_relations_pages, public_tags
 from .publication import (
     ChangeNote,
     FormerAddress,
@@ -39,6 +39,7 @@ __all__ = [
     "numbered_overview",
     "parse_synonyms",
     "photo_upload_path",
+    "public_relations_pages",
     "public_tags",
     "tag_list",
     "validate_photo",

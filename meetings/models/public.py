@@ -3,6 +3,8 @@
 from django.db.models import Q
 from taggit.models import Tag
 
+from relations.models import RelationsPage
+
 from .meetings import Meeting
 from .readout import AgendaItem
 
@@ -25,3 +27,13 @@ def public_tags():
     return Tag.objects.filter(
         Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk"))
     ).exclude(slug="")
+
+
+def public_relations_pages():
+    """Relations pages the public sees: ticked published, or with a meeting the public sees.
+
+    A page an import created appears by itself when a meeting on it is published (a
+    scheduled one at its time), with nothing to update."""
+    return RelationsPage.objects.filter(
+        Q(published=True) | Q(pk__in=Meeting.objects.published().values("relations_page_id"))
+    )
