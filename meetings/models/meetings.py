@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from relations.models import RelationsPage
 
+from .fields import user_field
 from .readout import AgendaItem, Participant
 from .topics import tag_list
 
@@ -125,27 +126,15 @@ class Meeting(models.Model):
         verbose_name="publication time",
         help_text="The public sees the meeting from this time on. Empty: now, on publishing.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    created_by = user_field(blank=True, editable=False)
     expires_at = models.DateTimeField(
         null=True,
         blank=True,
         verbose_name="expiry time",
         help_text="Optional: the meeting leaves the public site at this time by itself.",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who sent it for review; they may not approve it themselves.",
+    submitted_by = user_field(
+        blank=True, help_text="Who sent it for review; they may not approve it themselves."
     )
     review_comment = models.TextField(
         blank=True, help_text="The reviewer's comment when the meeting was sent back."

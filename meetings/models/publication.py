@@ -3,13 +3,13 @@ links, and the version that retires cached public pages."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from relations.models import RelationsPage
 
+from .fields import user_field
 from .meetings import Meeting
 
 
@@ -45,14 +45,7 @@ class PublicationLogEntry(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, related_name="publication_log"
     )
     meeting_title = models.CharField(max_length=300, help_text="As it was at the time.")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for changes made by a command or by the clock.",
-    )
+    actor = user_field(blank=True, help_text="Empty for changes made by a command or by the clock.")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
@@ -98,9 +91,7 @@ class PreviewLink(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="preview_links")
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -125,9 +116,7 @@ class ChangeNote(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="change_notes")
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    by = user_field()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -147,9 +136,7 @@ class MeetingRevision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_field()
     state = models.CharField(max_length=20)
     correction = models.BooleanField(default=False, help_text="Saved on a correction draft.")
     event = models.TextField()
