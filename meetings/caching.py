@@ -159,23 +159,3 @@ def cached_public_page(view):
         return response
 
     return wrapper
-
-
-class RetiresCachedPagesAdmin:
-    """ModelAdmin mixin: every change made in the admin retires the cached public pages."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        content_changed()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        content_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        content_changed()

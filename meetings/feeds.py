@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
-from relations.models import RelationsPage
-
-from .models import Meeting, attach_tags, tag_list
+from .models import Meeting, attach_tags, public_relations_pages, tag_list
 
 
 class MeetingFeed(Feed):
@@ -101,7 +99,7 @@ class AllMeetingsAtomFeed(AtomMixin, AllMeetingsRssFeed):
 
 class RelationsPageRssFeed(MeetingFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(RelationsPage.objects.public(), slug=slug)
+        return get_object_or_404(public_relations_pages(), slug=slug)
 
     def meetings(self, relations_page):
         return Meeting.objects.published().filter(relations_page=relations_page)

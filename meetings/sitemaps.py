@@ -1,8 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from relations.models import RelationsPage
-
-from .models import Meeting
+from .models import Meeting, public_relations_pages
 
 
 class MeetingSitemap(Sitemap):
@@ -20,7 +18,7 @@ class RelationsPageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return RelationsPage.objects.public().order_by("pk")
+        return public_relations_pages().order_by("pk")
 
     def lastmod(self, page):
         return page.updated_at

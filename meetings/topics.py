@@ -9,8 +9,7 @@ from taggit.models import Tag, TaggedItem
 from taggit.utils import _parse_tags
 
 from .caching import content_changed
-from .importing.vocabulary import parse_synonyms
-from .models import Topic, TopicRedirect
+from .models import Topic, TopicRedirect, parse_synonyms
 
 
 def tag_named(name):

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from relations.models import Region, RelationsPage
+from relations.models import Region
 
 from . import topics
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     Meeting,
     PreviewLink,
     attach_tags,
+    public_relations_pages,
     public_tags,
 )
 
@@ -27,7 +28,39 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["latest_meetings"] = Meeting.objects.published().for_listing()[: self.latest_count]
         context["regions"] = Region.objects.prefetch_related(
-            Prefetch("relations_pages", RelationsPage.objects.public().order_by("counterpart"))
+            Prefetch("relations_pages", public_relations_pages().order_by("counterpart"))
+        )
+        return context
+
+
+class RelationsIndexView(ListView):
+    """Every relations page, grouped by region in the editors' order."""
+
+    template_name = "relations/relationspage_list.html"
+    context_object_name = "regions"
+
+    def get_queryset(self):
+        return Region.objects.prefetch_related(
+            Prefetch("relations_pages", public_relations_pages().order_by("counterpart"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unassigned_pages"] = public_relations_pages().filter(region__isnull=True)
+        return context
+
+
+class RelationsPageDetailView(DetailView):
+    template_name = "relations/relationspage_detail.html"
+    context_object_name = "relations_page"
+
+    def get_queryset(self):
+        return public_relations_pages().select_related("region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = (
+            Meeting.objects.published().filter(relations_page=self.object).for_listing()
         )
         return context
 

@@ -14,7 +14,7 @@ admin.site.index_title = "Relations pages and meeting readouts"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("relations/", include("relations.urls")),
+    path("relations/", include("meetings.relations_urls")),
     path("", include("meetings.urls")),
     path(
         "robots.txt",

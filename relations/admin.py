@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from meetings.caching import RetiresCachedPagesAdmin
-
 from .models import Region, RelationsPage
 
 
 @admin.register(Region)
-class RegionAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "page_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,7 +22,7 @@ class RegionAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(RelationsPage)
-class RelationsPageAdmin(RetiresCachedPagesAdmin, admin.ModelAdmin):
+class RelationsPageAdmin(admin.ModelAdmin):
     list_display = ["title", "counterpart", "region", "published", "meeting_count", "updated_at"]
     list_filter = ["published", "region"]
     list_select_related = ["region"]

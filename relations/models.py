@@ -32,19 +32,6 @@ class RelationsPageQuerySet(models.QuerySet):
     def get_by_title(self, title):
         return self.get(title__iexact=title.strip())
 
-    def public(self):
-        """Pages the public sees: ticked published, or with a meeting the public sees.
-
-        A page an import created appears by itself when a meeting on it is published (a
-        scheduled one at its time), with nothing to update."""
-        # meetings.models imports this module, so Meeting can only be imported once needed.
-        from meetings.models import Meeting
-
-        return self.filter(
-            models.Q(published=True)
-            | models.Q(pk__in=Meeting.objects.published().values("relations_page_id"))
-        )
-
 
 class RelationsPage(models.Model):
     """The page about the ministry's relations with one counterpart country or body."""

@@ -8,6 +8,8 @@ Matching ignores case and the difference between straight and typographic apostr
 import re
 from dataclasses import dataclass, field
 
+from meetings.models import MeetingType, Topic
+
 # The default types' rules, as the migrations give them; parsing without a database uses them.
 BUILTIN_TYPE_RULES = {
     "summit-telephone-talk": "summit + telephone\nleaders + telephone\nprime minister + telephone",
@@ -33,11 +35,6 @@ def parse_rules(text):
     return rules
 
 
-def parse_synonyms(text):
-    """Synonyms as editors type them: one per line, or separated by commas."""
-    return [s.strip() for s in re.split(r"[\n,]", text) if s.strip()]
-
-
 @dataclass
 class Vocabulary:
     # (type slug, [rule, …]) in the editors' order of types.
@@ -51,8 +48,6 @@ class Vocabulary:
 
     @classmethod
     def from_database(cls):
-        from meetings.models import MeetingType, Topic
-
         return cls(
             type_rules=[
                 (meeting_type.slug, parse_rules(meeting_type.title_phrases))

@@ -1,0 +1,46 @@
+from .meetings import Meeting, MeetingQuerySet, MeetingType, describe_duration, numbered_overview
+from .public import public_relations_pages, public_tags
+from .publication import (
+    ChangeNote,
+    FormerAddress,
+    MeetingRevision,
+    PreviewLink,
+    PublicationLogEntry,
+    PublicContentVersion,
+)
+from .readout import (
+    AgendaItem,
+    OrderedRowQuerySet,
+    Participant,
+    PhotoSession,
+    photo_upload_path,
+    validate_photo,
+)
+from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list
+
+__all__ = [
+    "AgendaItem",
+    "ChangeNote",
+    "FormerAddress",
+    "Meeting",
+    "MeetingQuerySet",
+    "MeetingRevision",
+    "MeetingType",
+    "OrderedRowQuerySet",
+    "Participant",
+    "PhotoSession",
+    "PreviewLink",
+    "PublicContentVersion",
+    "PublicationLogEntry",
+    "Topic",
+    "TopicRedirect",
+    "attach_tags",
+    "describe_duration",
+    "numbered_overview",
+    "parse_synonyms",
+    "photo_upload_path",
+    "public_relations_pages",
+    "public_tags",
+    "tag_list",
+    "validate_photo",
+]

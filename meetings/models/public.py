@@ -1,0 +1,39 @@
+"""What the public sees besides meetings, derived from `Meeting.objects.published()`."""
+
+from django.db.models import Q
+from taggit.models import Tag
+
+from relations.models import RelationsPage
+
+from .meetings import Meeting
+from .readout import AgendaItem
+
+
+def public_tags():
+    """The tags carried by published meetings or by their agenda items."""
+    published = Meeting.objects.published()
+    on_meetings = Tag.objects.filter(
+        taggit_taggeditem_items__content_type__app_label="meetings",
+        taggit_taggeditem_items__content_type__model="meeting",
+        taggit_taggeditem_items__object_id__in=published.values("pk"),
+    )
+    on_items = Tag.objects.filter(
+        taggit_taggeditem_items__content_type__app_label="meetings",
+        taggit_taggeditem_items__content_type__model="agendaitem",
+        taggit_taggeditem_items__object_id__in=AgendaItem.objects.filter(
+            meeting__in=published
+        ).values("pk"),
+    )
+    return Tag.objects.filter(
+        Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk"))
+    ).exclude(slug="")
+
+
+def public_relations_pages():
+    """Relations pages the public sees: ticked published, or with a meeting the public sees.
+
+    A page an import created appears by itself when a meeting on it is published (a
+    scheduled one at its time), with nothing to update."""
+    return RelationsPage.objects.filter(
+        Q(published=True) | Q(pk__in=Meeting.objects.published().values("relations_page_id"))
+    )

@@ -1,0 +1,82 @@
+"""The topics vocabulary editors keep, and reading many objects' tags at once."""
+
+import re
+
+from django.db import models
+from django.db.models import Q
+from taggit.models import Tag, TaggedItem
+
+
+def parse_synonyms(text):
+    """Synonyms as editors type them: one per line, or separated by commas."""
+    return [s.strip() for s in re.split(r"[\n,]", text) if s.strip()]
+
+
+class Topic(models.Model):
+    """A tag that editors keep in the topics vocabulary, with the words that mean it.
+
+    The importer tags agenda items and meetings with the topics named in their text, by
+    name or synonym, always under the topic's one canonical tag.
+    """
+
+    tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="topic")
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Other words for this topic, one per line or separated by commas, "
+        "e.g. “DPRK” for North Korea. Matched regardless of case.",
+    )
+
+    class Meta:
+        ordering = ["tag__name"]
+
+    def __str__(self):
+        return self.tag.name
+
+    @property
+    def name(self):
+        return self.tag.name
+
+    def phrases(self):
+        return [self.tag.name, *parse_synonyms(self.synonyms)]
+
+
+class TopicRedirect(models.Model):
+    """An address a topic had before it was renamed or merged: it now redirects."""
+
+    old_slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects_from")
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag.slug}"
+
+
+def attach_tags(objects):
+    """Give each meeting or agenda item its tags as `tag_list`, in one query for them all.
+
+    taggit's prefetch costs a query per model and builds a queryset per object; pages and
+    feeds that show many objects' tags use this instead.
+    """
+    objects = list(objects)
+    wanted = Q(pk__in=[])
+    for model in {type(obj) for obj in objects}:
+        wanted |= Q(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=[obj.pk for obj in objects if type(obj) is model],
+        )
+    found = {(type(obj)._meta.model_name, obj.pk): [] for obj in objects}
+    rows = TaggedItem.objects.filter(wanted).select_related("tag", "content_type")
+    for row in rows.order_by("tag__name"):
+        found[(row.content_type.model, row.object_id)].append(row.tag)
+    for obj in objects:
+        obj.tag_list = found[(type(obj)._meta.model_name, obj.pk)]
+    return objects
+
+
+def tag_list(obj):
+    """The object's tags: those `attach_tags` gave it, or else from the database."""
+    attached = getattr(obj, "tag_list", None)
+    return attached if attached is not None else list(obj.tags.all())
