@@ -6,7 +6,7 @@ address a topic had before a rename or merge redirects to its page from then on.
 
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
-from taggit.utils import _parse_tags
+from taggit.utils import edit_string_for_tags, parse_tags
 
 from .caching import content_changed
 from .models import Topic, TopicRedirect, parse_synonyms
@@ -113,10 +113,10 @@ def redirect_for(slug):
 
 
 def split_tag_names(text):
-    """Tag names as taggit reads an editor's comma-separated input."""
-    return _parse_tags(text)
+    """Tag names as taggit reads an editor's comma-separated input (sorted, each once)."""
+    return parse_tags(text)
 
 
 def tag_input(names):
     """Tag names as one comma-separated input that `split_tag_names` reads back."""
-    return ", ".join(f'"{name}"' if "," in name or " " in name else name for name in names)
+    return edit_string_for_tags([Tag(name=name) for name in names])

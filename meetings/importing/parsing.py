@@ -11,28 +11,22 @@ The shape (see README, "Readout text shape"):
     Back to <relations page title>
 
 `parse_readout()` reads text into a `ParsedReadout` or raises `ReadoutError` naming the
-line. Parsing touches no database: what depends on editors' lists (meeting types, topics)
-comes from the `Vocabulary` passed in.
+line; what the lead says (time, duration, place, participants) is read in `lead.py`.
+Parsing touches no database: what depends on editors' lists (meeting types, topics) comes
+from the `Vocabulary` passed in.
 """
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from meetings.models import Participant, describe_duration, numbered_overview
+from meetings.models import describe_duration, numbered_overview
 
 from . import limits
 from .errors import ReadoutError
+from .lead import ParsedParticipant, read_lead_facts
 from .vocabulary import Vocabulary
-
-
-@dataclass
-class ParsedParticipant:
-    side: str
-    name: str
-    title: str
 
 
 @dataclass
@@ -122,17 +116,55 @@ def parse_readout(text, vocabulary=None):
     the topics named in them; without one, the built-in types and no topics."""
     vocabulary = vocabulary or Vocabulary.builtin()
     lines = _clean_lines(text)
-    numbered = [(number, line) for number, line in enumerate(lines, start=1)]
-    content = [(number, line.strip()) for number, line in numbered if line.strip()]
+    content = _content(lines)
+    page_title, meeting_date, at = _read_page_and_date(content)
+    at["lead"] = _find_lead_start(lines, content, at["date"])
+    headers = [(number, line) for number, line in content if at["date"] < number < at["lead"]]
+    title, at["title"], captions, caption_lines = _read_headers(headers, at["date"])
+    limits.check_photos(captions, caption_lines)
+
+    paragraphs = _read_lead(lines, at["lead"])
+    warnings = []
+    rest = [(number, line) for number, line in content if number > paragraphs[-1][1]]
+    rest, back_to = _split_off_back_to(rest, warnings)
+    items = _read_overview(rest, warnings)
+    limits.check_items(items)
+    warnings += _back_to_warnings(back_to, page_title, at["relations_page_title"], len(lines))
+
+    lead = "\n\n".join(text for text, _ in paragraphs)
+    parsed = ParsedReadout(
+        relations_page_title=page_title,
+        date=meeting_date,
+        title=title,
+        photo_captions=captions,
+        lead=lead,
+        meeting_type_slug=vocabulary.meeting_type_for(title),
+        agenda_items=items,
+        tags=_tag(items, f"{title}\n{lead}", vocabulary),
+        warnings=warnings,
+        lines=at,
+        caption_lines=caption_lines,
+        **read_lead_facts(paragraphs[0][0], line=at["lead"]),
+    )
+    limits.check_lengths(parsed)
+    return parsed
+
+
+def _content(lines):
+    """The numbered lines holding text, stripped; ReadoutError for no text or non-text."""
+    content = [(number, line.strip()) for number, line in enumerate(lines, start=1)]
+    content = [(number, line) for number, line in content if line]
     if not content:
         raise ReadoutError("the readout is empty", 1)
     # Control characters, and lone surrogates, which no database column takes.
-    if any(unicodedata.category(ch) in _NOT_TEXT for _, line in content for ch in line):
-        bad_line = next(
-            n for n, line in content if any(unicodedata.category(c) in _NOT_TEXT for c in line)
-        )
-        raise ReadoutError("the line holds control characters; is this a text readout?", bad_line)
+    for number, line in content:
+        if any(unicodedata.category(ch) in _NOT_TEXT for ch in line):
+            raise ReadoutError("the line holds control characters; is this a text readout?", number)
+    return content
 
+
+def _read_page_and_date(content):
+    """The relations page's title and the date, and the lines they are on."""
     title_line, page_title = content[0]
     if _parse_date(page_title) is not None:
         raise ReadoutError(
@@ -149,75 +181,43 @@ def parse_readout(text, vocabulary=None):
     if meeting_date is False:
         raise ReadoutError(f"“{date_text}” is not a real date", date_line)
     limits.check_date(meeting_date, date_text, date_line)
+    return page_title, meeting_date, {"relations_page_title": title_line, "date": date_line}
 
-    warnings = []
-    lead_start = _find_lead_start(lines, content, date_line)
-    headers = [(number, line) for number, line in content if date_line < number < lead_start]
-    if not headers:
-        raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
-    title, meeting_title_line, captions, caption_lines = _read_headers(headers)
-    limits.check_photos(captions, caption_lines)
 
-    lead_paragraphs = _read_lead(numbered, lead_start)
-    lead_end = lead_paragraphs[-1][1]
-    lead = "\n\n".join(text for text, _ in lead_paragraphs)
-
-    rest = [(number, line) for number, line in content if number > lead_end]
-    back_to = None
-    back_to_index = next(
+def _split_off_back_to(rest, warnings):
+    """The lines before the last “Back to …” line, and (its line, the page it names)."""
+    index = next(
         (index for index in range(len(rest) - 1, -1, -1) if _BACK_TO.match(rest[index][1])), None
     )
-    if back_to_index is not None:
-        number, line = rest[back_to_index]
-        back_to = (number, _BACK_TO.match(line).group(1).strip())
-        for number, _ in rest[back_to_index + 1 :]:
-            warnings.append(ReadoutWarning(number, "text after the “Back to …” line is ignored"))
-        rest = rest[:back_to_index]
-    items = _read_overview(rest, warnings)
-    limits.check_items(items)
+    if index is None:
+        return rest, None
+    number, line = rest[index]
+    for after, _ in rest[index + 1 :]:
+        warnings.append(ReadoutWarning(after, "text after the “Back to …” line is ignored"))
+    return rest[:index], (number, _BACK_TO.match(line).group(1).strip())
 
+
+def _back_to_warnings(back_to, page_title, title_line, last_line):
     if back_to is None:
-        warnings.append(ReadoutWarning(len(lines), "no “Back to …” line at the end"))
-    elif back_to[1] != page_title:
-        warnings.append(
-            ReadoutWarning(
-                back_to[0],
-                f"“Back to {back_to[1]}” differs from the title on line {title_line} "
-                f"(“{page_title}”); the first line wins",
-            )
-        )
+        return [ReadoutWarning(last_line, "no “Back to …” line at the end")]
+    number, named = back_to
+    if named == page_title:
+        return []
+    message = (
+        f"“Back to {named}” differs from the title on line {title_line} "
+        f"(“{page_title}”); the first line wins"
+    )
+    return [ReadoutWarning(number, message)]
 
+
+def _tag(items, meeting_text, vocabulary):
+    """Tag each item with the topics it names; the meeting's tags: its own, then the items'."""
     for item in items:
         item.tags = vocabulary.topics_in(item.text)
-    meeting_tags = vocabulary.topics_in(f"{title}\n{lead}")
+    meeting_tags = vocabulary.topics_in(meeting_text)
     for item in items:
         meeting_tags += [tag for tag in item.tags if tag not in meeting_tags]
-
-    first_paragraph = lead_paragraphs[0][0] if lead_paragraphs else ""
-    parsed = ParsedReadout(
-        relations_page_title=page_title,
-        date=meeting_date,
-        title=title,
-        photo_captions=captions,
-        lead=lead,
-        start_time=read_start_time(first_paragraph),
-        duration=read_duration(first_paragraph, line=lead_start),
-        place=read_place(first_paragraph),
-        meeting_type_slug=vocabulary.meeting_type_for(title),
-        participants=read_participants(first_paragraph),
-        agenda_items=items,
-        tags=meeting_tags,
-        warnings=warnings,
-        lines={
-            "relations_page_title": title_line,
-            "date": date_line,
-            "title": meeting_title_line,
-            "lead": lead_start,
-        },
-        caption_lines=caption_lines,
-    )
-    limits.check_lengths(parsed)
-    return parsed
+    return meeting_tags
 
 
 def _find_lead_start(lines, content, date_line):
@@ -259,7 +259,10 @@ def _parse_date(text):
         return False
 
 
-def _read_headers(headers):
+def _read_headers(headers, date_line):
+    """The title, its line, the photo captions and their lines, from the lines before the lead."""
+    if not headers:
+        raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
     photo_lines = [(number, text) for number, text in headers if _PHOTO.match(text)]
     if len(photo_lines) > 1:
         raise ReadoutError(
@@ -281,11 +284,11 @@ def _read_headers(headers):
     return title, number, [], []
 
 
-def _read_lead(numbered, first_line):
-    """Paragraphs from the “On …” line up to the first overview or “Back to” line."""
+def _read_lead(lines, first_line):
+    """(paragraph, its last line) from the “On …” line up to the overview or “Back to” line."""
     paragraphs = []
     current, current_end = [], first_line
-    for number, line in numbered:
+    for number, line in enumerate(lines, start=1):
         if number < first_line:
             continue
         stripped = line.strip()
@@ -339,107 +342,3 @@ def _read_overview(lines, warnings):
         else:
             raise ReadoutError(f"unrecognised line after the lead: “{line[:60]}”", number)
     return items
-
-
-# Reading the lead
-
-_TIME = re.compile(
-    r"\b(?:commencing|starting|beginning|from)\s+(?:at\s+)?"
-    r"(?:(?P<noon>noon)|(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s*m\b\.?)",
-    re.IGNORECASE,
-)
-_DURATION = re.compile(
-    r"\bfor\s+(?:approximately|about|around|some|roughly|over|nearly|almost)?\s*"
-    r"(?:(?P<hours>\d+|an|one|two|three)\s+hours?)?(?:\s*(?:and\s+)?)?"
-    r"(?:(?P<minutes>\d+)\s+minutes?)?",
-    re.IGNORECASE,
-)
-_WORD_NUMBERS = {"an": 1, "one": 1, "two": 2, "three": 3}
-
-
-def read_start_time(text):
-    match = _TIME.search(text)
-    if not match:
-        return None
-    if match.group("noon"):
-        return time(12, 0)
-    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
-    if not (1 <= hour <= 12 and minute < 60):
-        return None
-    afternoon = match.group("half").lower() == "p"
-    return time(hour % 12 + (12 if afternoon else 0), minute)
-
-
-def read_duration(text, line=None):
-    """The length the lead gives, or None; ReadoutError (at `line`) past 24 hours."""
-    for match in _DURATION.finditer(text):
-        hours, minutes = match.group("hours"), match.group("minutes")
-        if not hours and not minutes:
-            continue
-        total = 60 * _count(hours) + _count(minutes)
-        if total:
-            limits.check_duration_minutes(total, match.group(0).strip(), line)
-            return timedelta(minutes=total)
-    return None
-
-
-def _count(text):
-    """Hours or minutes as written, in digits or a word; 0 when absent."""
-    if not text:
-        return 0
-    if text.lower() in _WORD_NUMBERS:
-        return _WORD_NUMBERS[text.lower()]
-    digits = text.lstrip("0")
-    # More digits than any meeting's length has; int() refuses thousands of them anyway.
-    return int(digits or 0) if len(digits) < 10 else math.inf
-
-
-_HONORIFIC = (
-    r"(?:Mr\.?|Ms\.?|Mrs\.?|Miss|Dr\.?|Prof\.|H\.E\.|[Tt]he (?:Right |Rt\.? )?Honou?rable|"
-    r"[Tt]he Rt\.? Hon\.?|Rt\.? Hon\.?|His Excellency|Her Excellency|His Majesty|Her Majesty|"
-    r"His Royal Highness|Her Royal Highness|Sir|Dame|Lord|Lady)"
-)
-_PERSON = re.compile(
-    rf"(?<!\w)(?P<name>{_HONORIFIC}\s+[^,]+?),\s+"
-    r"(?P<title>.+?)(?=,\s+(?:who|and|in|on|at)\b|\.\s|\.$|$)"
-)
-_MEETS = re.compile(
-    r",?\s+(?:(?:held|had|conducted)\s+(?:a|an|the)\s+.*?\bwith"
-    r"|paid\s+(?:a|an)\s+.*?\bcall\s+on"
-    r"|received\s+(?:a|an)\s+.*?\bfrom)\s+"
-)
-_PLACE_WORD = r"[A-Z][\w’'-]*"
-_PLACE_PARTICLE = r"(?:de|da|do|dos|das|del|la|le|of|am|an|upon|van|von)[ -]"
-_PLACE = re.compile(
-    rf",\s+in\s+(?P<place>{_PLACE_WORD}(?:[ -](?:{_PLACE_PARTICLE})*{_PLACE_WORD})*"
-    r"(?:, D\.C\.)?)(?=[,.\s]|$)"
-)
-
-
-def read_participants(text):
-    split = _MEETS.search(text)
-    if not split:
-        return []
-    # “X held a meeting with Y”: X is our side. “X paid a courtesy call on Y”: X is the visitor.
-    visitor_first = split.group(0).lstrip(" ,").startswith("paid")
-    subject_side, object_side = Participant.Side.HOME, Participant.Side.COUNTERPART
-    if visitor_first:
-        subject_side, object_side = object_side, subject_side
-    participants = []
-    for side, part, pick in (
-        (subject_side, text[: split.start()], -1),
-        (object_side, text[split.end() :], 0),
-    ):
-        people = list(_PERSON.finditer(part))
-        if people:
-            person = people[pick]
-            participants.append(
-                ParsedParticipant(side, person.group("name").strip(), person.group("title").strip())
-            )
-    participants.sort(key=lambda participant: participant.side != Participant.Side.HOME)
-    return participants
-
-
-def read_place(text):
-    match = _PLACE.search(text)
-    return match.group("place") if match else ""

@@ -55,9 +55,11 @@ class MeetingRulesTests(TestCase):
         self.assertIn("already has the address", raised.exception.message_dict["slug"][0])
 
     def test_same_slug_on_another_date_is_allowed(self):
-        factories.meeting(self.page, title="Summit", date=date(2024, 5, 1))
+        first = factories.meeting(self.page, title="Summit", date=date(2024, 5, 1))
         other = factories.meeting(self.page, title="Summit", date=date(2024, 5, 2))
-        other.full_clean()
+        self.assertEqual(other.slug, first.slug)
+        self.assertIsNone(other.full_clean())
+        self.assertNotEqual(other.get_absolute_url(), first.get_absolute_url())
 
     def test_slug_uniqueness_holds_in_the_database(self):
         first = factories.meeting(self.page, title="Summit", date=date(2024, 5, 1))
@@ -125,4 +127,11 @@ class PhotoSessionTests(TestCase):
 
     def test_a_caption_without_an_image_is_a_valid_photo_session(self):
         meeting = factories.meeting()
-        PhotoSession(meeting=meeting, caption="Photo session before the meeting").full_clean()
+        photo = PhotoSession(meeting=meeting, caption="Photo session before the meeting")
+        self.assertIsNone(photo.full_clean())
+        photo.save()
+        self.assertEqual(
+            list(meeting.photo_sessions.values_list("caption", flat=True)),
+            ["Photo session before the meeting"],
+        )
+        self.assertFalse(photo.image)

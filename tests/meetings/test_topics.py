@@ -183,3 +183,13 @@ class TopicAdminTests(TestCase):
             reverse("meetings:topic", args=[tag.slug]),
             status_code=301,
         )
+
+
+class TagInputTests(SimpleTestCase):
+    def test_names_with_commas_and_spaces_are_quoted_as_the_admins_tag_field_shows_them(self):
+        names = ["G7", "North Korea", "Trade, investment"]
+        self.assertEqual(topics.tag_input(names), '"North Korea", "Trade, investment", G7')
+        self.assertEqual(topics.split_tag_names(topics.tag_input(names)), names)
+
+    def test_an_editors_input_is_split_at_commas_each_name_once(self):
+        self.assertEqual(topics.split_tag_names("ROK, G7 ,ROK"), ["G7", "ROK"])

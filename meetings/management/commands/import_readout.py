@@ -1,9 +1,11 @@
 import json
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from meetings.importing import ReadoutError, Vocabulary, decode, parse_readout, save_readout
 from meetings.importing.preview import describe
@@ -44,51 +46,63 @@ class Command(BaseCommand):
         files = list(readout_files(paths))
         if not files:
             raise CommandError("no readout files found in " + ", ".join(paths))
-        vocabulary = Vocabulary.from_database()
-        created, updated, failed, previews = 0, 0, [], []
-        progress = Progress(len(files), self.stderr)
-        for path in files:
-            progress.step(path)
-            try:
-                parsed = self.parse(path, vocabulary)
-                if dry_run:
-                    previews.append({"file": str(path), **describe(parsed)})
-                    continue
-                result = self.save(parsed, publish=publish, region=region)
-            except ReadoutError as error:
-                failed.append(error.located(path))
-                progress.write(failed[-1])
-                continue
-            except Exception as error:
-                # Parsing and the limits should leave nothing to reach this; if something
-                # does, that one file is rolled back and reported, and the batch goes on.
-                message = " ".join(str(error).split())
-                failed.append(f"{path}: could not be imported: {type(error).__name__}: {message}")
-                progress.write(failed[-1])
-                continue
-            if result.created:
-                created += 1
-            else:
-                updated += 1
-            progress.write_out(
-                self.stdout, f"imported: {base_url.rstrip('/')}{result.meeting.get_absolute_url()}"
-            )
-        progress.done()
+        self.vocabulary = Vocabulary.from_database()
+        self.created, self.updated, self.failed, self.previews = 0, 0, [], []
+        for path in progress_bar(files, self.stderr):
+            meeting = self.import_file(path, publish=publish, dry_run=dry_run, region=region)
+            if meeting:
+                url = f"{base_url.rstrip('/')}{meeting.get_absolute_url()}"
+                self.say(self.stdout, f"imported: {url}")
         if dry_run:
-            self.stdout.write(json.dumps(previews, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(self.previews, ensure_ascii=False, indent=2))
+        self.summarise(len(files), dry_run)
+
+    def import_file(self, path, *, publish, dry_run, region):
+        """Parse (and unless a dry run, save) one file, counting how it went; the meeting saved."""
+        try:
+            parsed = self.parse(path, self.vocabulary)
+            if dry_run:
+                self.previews.append({"file": str(path), **describe(parsed)})
+                return None
+            result = self.save(parsed, publish=publish, region=region)
+        except ReadoutError as error:
+            self.fail(error.located(path))
+            return None
+        except Exception as error:
+            # Parsing and the limits should leave nothing to reach this; if something
+            # does, that one file is rolled back and reported, and the batch goes on.
+            message = " ".join(str(error).split())
+            self.fail(f"{path}: could not be imported: {type(error).__name__}: {message}")
+            return None
+        if result.created:
+            self.created += 1
+        else:
+            self.updated += 1
+        return result.meeting
+
+    def fail(self, message):
+        self.failed.append(message)
+        self.say(self.stderr, message)
+
+    def summarise(self, total, dry_run):
         self.stderr.write(
-            f"{len(files)} readout(s): "
+            f"{total} readout(s): "
             + (
-                f"{len(previews)} parsed (dry run, nothing written)"
+                f"{len(self.previews)} parsed (dry run, nothing written)"
                 if dry_run
-                else f"{created} created, {updated} updated"
+                else f"{self.created} created, {self.updated} updated"
             )
-            + f", {len(failed)} failed"
+            + f", {len(self.failed)} failed"
         )
-        for failure in failed:
+        for failure in self.failed:
             self.stderr.write(f"  failed: {failure}")
-        if failed:
-            raise CommandError(f"{len(failed)} of {len(files)} readout(s) could not be imported")
+        if self.failed:
+            raise CommandError(f"{len(self.failed)} of {total} readout(s) could not be imported")
+
+    def say(self, stream, line):
+        """Write a line, moving the progress bar (if one is drawn) below it."""
+        with tqdm.external_write_mode(file=sys.stderr):
+            stream.write(line)
 
     def parse(self, path, vocabulary):
         try:
@@ -99,7 +113,7 @@ class Command(BaseCommand):
             raise ReadoutError(f"cannot read the file ({error.strerror})") from None
         parsed = parse_readout(decode(data), vocabulary)
         for warning in parsed.warnings:
-            self.stderr.write(f"{path}:{warning.line}: warning: {warning.message}")
+            self.say(self.stderr, f"{path}:{warning.line}: warning: {warning.message}")
         return parsed
 
     def save(self, parsed, *, publish, region):
@@ -122,34 +136,16 @@ def readout_files(paths):
             yield path
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent when the output is a file or a pipe."""
-
-    width = 30
-
-    def __init__(self, total, stream):
-        self.total, self.count, self.stream = total, 0, stream
-        self.live = hasattr(stream, "isatty") and stream.isatty() and total > 1
-
-    def step(self, path):
-        self.count += 1
-        if self.live:
-            filled = self.width * self.count // self.total
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r[{bar}] {self.count}/{self.total} {path.name[:40]:40}", ending="")
-            self.stream.flush()
-
-    def write(self, line):
-        self.clear()
-        self.stream.write(line)
-
-    def write_out(self, stream, line):
-        self.clear()
-        stream.write(line)
-
-    def clear(self):
-        if self.live:
-            self.stream.write("\r" + " " * (self.width + 60) + "\r", ending="")
-
-    def done(self):
-        self.clear()
+def progress_bar(files, stderr):
+    """The files, with a progress bar on a terminal; silent when stderr is a file or a pipe."""
+    live = hasattr(stderr, "isatty") and stderr.isatty() and sys.stderr.isatty()
+    # tqdm redraws its line with "\r", so it writes to the terminal itself rather than
+    # through Django's OutputWrapper, which ends every write with a newline.
+    return tqdm(
+        files,
+        file=sys.stderr,
+        disable=not live or len(files) < 2,
+        leave=False,
+        unit="file",
+        dynamic_ncols=True,
+    )
