@@ -6,7 +6,7 @@ participants, which are read off the lead). Each paragraph and item is written o
 agenda items are numbered straight on, as the page numbers them.
 """
 
-from .importing.parsing import _PHOTO
+from .importing.parsing import PHOTO_PREFIX
 
 BULLET = "•"
 
@@ -44,7 +44,7 @@ def export_readout(meeting):
             lines.append(f"  {BULLET} ({sub_number}) {_one_line(sub_item.text)}")
 
     lines += ["", f"Back to {page_title}"]
-    if any(_PHOTO.match(c) for c in captions):
+    if any(PHOTO_PREFIX.match(c) for c in captions):
         problems.append("a caption starts with “(Photo)”")
     return "\n".join(lines) + "\n", problems
 

@@ -80,7 +80,8 @@ _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _ITEM = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 _SUB_ITEM = re.compile(r"^(?:[•·‧∙◦▪▫●○■□・\-–*]\s*)?\((\d{1,3})\)\s*(\S.*)$")
 _BACK_TO = re.compile(r"^Back to\s+(\S.*)$")
-_PHOTO = re.compile(r"^\(Photo\)\s*")
+# The marker of the main photo’s caption, which is also the title; the exporter writes it.
+PHOTO_PREFIX = re.compile(r"^\(Photo\)\s*")
 _NOT_TEXT = {"Cc", "Cs"}
 
 
@@ -263,15 +264,15 @@ def _read_headers(headers, date_line):
     """The title, its line, the photo captions and their lines, from the lines before the lead."""
     if not headers:
         raise ReadoutError("no title: expected the meeting's title before the lead", date_line + 1)
-    photo_lines = [(number, text) for number, text in headers if _PHOTO.match(text)]
+    photo_lines = [(number, text) for number, text in headers if PHOTO_PREFIX.match(text)]
     if len(photo_lines) > 1:
         raise ReadoutError(
             "more than one “(Photo) ” line: only the main photo gives the title", photo_lines[1][0]
         )
-    captions = [_PHOTO.sub("", text).strip() for _, text in headers]
+    captions = [PHOTO_PREFIX.sub("", text).strip() for _, text in headers]
     if photo_lines:
         number, text = photo_lines[0]
-        title = _PHOTO.sub("", text).strip()
+        title = PHOTO_PREFIX.sub("", text).strip()
         if not title:
             raise ReadoutError("the “(Photo) ” line has no caption to use as the title", number)
         return title, number, captions, [number for number, _ in headers]

@@ -1,4 +1,4 @@
-from .meetings import Meeting, MeetingQuerySet, MeetingType, describe_duration, numbered_overview
+from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
 from .public import public_relations_pages, public_tags
 from .publication import (
     ChangeNote,
@@ -8,6 +8,7 @@ from .publication import (
     PublicationLogEntry,
     PublicContentVersion,
 )
+from .querysets import MeetingQuerySet
 from .readout import (
     AgendaItem,
     OrderedRowQuerySet,

@@ -1,0 +1,127 @@
+"""Which meetings: every rule about what is public, scheduled, expired or due, and every
+lookup of a meeting by its address, as named queryset methods (`Meeting.objects.…`)."""
+
+from django.db import models
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from .readout import AgendaItem
+
+
+class MeetingQuerySet(models.QuerySet):
+    """Every rule about what is public, scheduled, expired or due, and every lookup of a
+    meeting by its address: callers use these methods and never restate them."""
+
+    def published(self):
+        """What the public may see: published, its time come, its expiry (if any) not."""
+        now = timezone.now()
+        return self.filter(state=self.model.State.PUBLISHED, published_at__lte=now).exclude(
+            expires_at__lte=now
+        )
+
+    @staticmethod
+    def includes_published(meeting, now=None):
+        """Whether `published()` includes this meeting: the same rule, in memory."""
+        now = now or timezone.now()
+        return (
+            meeting.state == meeting.State.PUBLISHED
+            and meeting.published_at is not None
+            and meeting.published_at <= now
+            and not (meeting.expires_at is not None and meeting.expires_at <= now)
+        )
+
+    def approved(self):
+        """Published, whether its time has come or not, expired or not."""
+        return self.filter(state=self.model.State.PUBLISHED)
+
+    def scheduled(self):
+        """Approved, to become public at a time still to come."""
+        return self.approved().filter(published_at__gt=timezone.now())
+
+    def expired(self):
+        """Approved, and gone from the public site at its expiry time."""
+        return self.approved().filter(expires_at__lte=timezone.now())
+
+    def went_public_between(self, since, until):
+        return self.approved().filter(published_at__gt=since, published_at__lte=until)
+
+    def expired_between(self, since, until):
+        return self.approved().filter(expires_at__gt=since, expires_at__lte=until)
+
+    def next_scheduled_change(self):
+        """The earliest time still to come at which one of these goes public or expires."""
+        now = timezone.now()
+        upcoming = self.approved().aggregate(
+            publication=Min("published_at", filter=Q(published_at__gt=now)),
+            expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        times = [time for time in upcoming.values() if time is not None]
+        return min(times) if times else None
+
+    def taken_down(self):
+        """Meetings taken down after publication; their addresses answer for them."""
+        return self.filter(state=self.model.State.TAKEN_DOWN)
+
+    def withdrawn(self):
+        """Taken down with a notice: their pages stay public, with the notice."""
+        return self.taken_down().filter(takedown=self.model.Takedown.WITHDRAWN)
+
+    def with_public_page(self):
+        """Meetings whose page the public sees: published ones and withdrawn ones."""
+        return self.filter(Q(pk__in=self.published().values("pk")) | Q(pk__in=self.withdrawn()))
+
+    def live(self):
+        """Meetings themselves, not drafts correcting them."""
+        return self.filter(draft_of__isnull=True)
+
+    def at(self, relations_page, date, slug):
+        """The meeting at an address (there is at most one), corrections aside."""
+        return self.live().filter(relations_page=relations_page, date=date, slug=slug)
+
+    def at_address(self, *, page_slug, year, month, day, slug):
+        """The meeting at the address of its public page, as the URL spells it."""
+        return self.live().filter(
+            relations_page__slug=page_slug,
+            date__year=year,
+            date__month=month,
+            date__day=day,
+            slug=slug,
+        )
+
+    def formerly_at_address(self, *, page_slug, year, month, day, slug):
+        """Meetings a correction moved away from that address."""
+        return self.filter(
+            former_addresses__relations_page__slug=page_slug,
+            former_addresses__date__year=year,
+            former_addresses__date__month=month,
+            former_addresses__date__day=day,
+            former_addresses__slug=slug,
+        ).distinct()
+
+    def carrying_topic(self, tag):
+        """Meetings tagged with the topic, themselves or through one of their agenda items."""
+        return self.filter(
+            Q(pk__in=self.model.objects.filter(tags=tag).values("pk"))
+            | Q(pk__in=AgendaItem.objects.filter(tags=tag).values("meeting_id"))
+        )
+
+    def newest_first(self):
+        return self.order_by("-date", "-start_time", "-published_at", "-pk")
+
+    def for_listing(self):
+        """Meetings with what a list row shows: type, relations page."""
+        return self.select_related("meeting_type", "relations_page").newest_first()
+
+    def for_feed(self):
+        """Newest publications first: what a subscriber has not seen yet."""
+        return (
+            self.select_related("meeting_type", "relations_page")
+            .prefetch_related("change_notes")
+            .order_by("-published_at", "-pk")
+        )
+
+    def with_readout(self):
+        """A meeting with everything its page renders but tags (see `attach_tags`)."""
+        return self.select_related("meeting_type", "relations_page").prefetch_related(
+            "participants", "photo_sessions", "agenda_items", "change_notes"
+        )
