@@ -1,3 +1,6 @@
+from django.urls import register_converter
+
+
 class TwoDigitConverter:
     """Months and days in addresses as two digits: /2023/05/09/."""
 
@@ -21,3 +24,8 @@ class YearConverter:
 
     def to_url(self, value):
         return f"{int(value):04d}"
+
+
+# Registered once, here: both urls modules use them.
+register_converter(TwoDigitConverter, "dd")
+register_converter(YearConverter, "yyyy")

@@ -1,11 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import feeds, views
+from . import converters, feeds, views  # noqa: F401 (converters registers <yyyy> and <dd>)
 from .caching import cached_public_page as cached
-from .converters import TwoDigitConverter, YearConverter
-
-register_converter(TwoDigitConverter, "dd")
-register_converter(YearConverter, "yyyy")
 
 app_name = "meetings"
 
@@ -15,11 +11,6 @@ urlpatterns = [
     path("meetings/<yyyy:year>/", cached(views.MeetingArchiveView.as_view()), name="archive-year"),
     path("meetings/feed/rss/", cached(feeds.AllMeetingsRssFeed()), name="feed-rss"),
     path("meetings/feed/atom/", cached(feeds.AllMeetingsAtomFeed()), name="feed-atom"),
-    path(
-        "relations/<slug:page_slug>/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        cached(views.MeetingDetailView.as_view()),
-        name="detail",
-    ),
     path("preview/<uuid:token>/", views.shared_preview, name="preview"),
     path("topics/", cached(views.TopicIndexView.as_view()), name="topics"),
     path(

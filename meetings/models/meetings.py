@@ -187,7 +187,7 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "meetings:detail",
+            "relations:meeting",
             kwargs={
                 "page_slug": self.relations_page.slug,
                 "year": self.date.year,

@@ -44,7 +44,7 @@ def find_meeting(reference):
             match = resolve(urlparse(reference).path)
         except Resolver404:
             raise CommandError(f"“{reference}” is not the address of a meeting") from None
-        if match.view_name != "meetings:detail":
+        if match.view_name != "relations:meeting":
             raise CommandError(f"“{reference}” is not the address of a meeting")
         found = meetings.at_address(**match.kwargs).first()
     if found is None:
