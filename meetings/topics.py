@@ -8,7 +8,6 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from .caching import content_changed
 from .models import Topic, TopicRedirect, parse_synonyms
 
 
@@ -26,7 +25,6 @@ def define_topic(name, synonyms=""):
     if synonyms:
         topic.synonyms = "\n".join(parse_synonyms(synonyms))
         topic.save(update_fields=["synonyms"])
-    content_changed()
     return topic
 
 
@@ -43,7 +41,6 @@ def rename_topic(tag, new_name):
     tag.save()
     if tag.slug != old_slug:
         _redirect(old_slug, tag)
-    content_changed()
     return tag
 
 
@@ -73,7 +70,6 @@ def merge_topics(tags, into):
                 unique.append(synonym)
         topic.synonyms = "\n".join(unique)
         topic.save(update_fields=["synonyms"])
-    content_changed()
     return into
 
 

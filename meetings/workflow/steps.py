@@ -47,7 +47,9 @@ def approve(meeting, *, by, at=None, comment="", major=False, change_note="", ve
     What is published is the version the reviewer saw: `version` (by default the version of
     the copy passed in); if the meeting changed since, nothing happens. Whoever submitted it,
     or changed its content since, may not approve it. A correction of a published meeting
-    is published onto it instead: `major` ones carry a public change note."""
+    is published onto it instead: `major` ones carry a public change note.
+
+    Returns the meeting now published: for a correction, the live meeting it corrected."""
     require_publisher(by)
     locked(meeting, version=meeting.edit_version if version is None else version)
     require_state(meeting, State.IN_REVIEW)

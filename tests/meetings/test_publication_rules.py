@@ -138,6 +138,8 @@ class OneInvalidationPointTests(TestCase):
         tag = topics.tag_named("Space")
         self.assertRetires(lambda: topics.rename_topic(tag, "Outer space"))
         self.assertRetires(lambda: tag.delete())
+        dprk, north_korea = topics.tag_named("DPRK"), topics.tag_named("North Korea")
+        self.assertRetires(lambda: topics.merge_topics([dprk, north_korea], north_korea))
 
     def test_a_page_an_import_creates_hidden_leaves_the_cache_alone(self):
         from relations.models import RelationsPage
