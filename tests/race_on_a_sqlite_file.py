@@ -11,7 +11,6 @@ status pairs.
 import json
 import os
 import sys
-from functools import partial
 
 
 def main(path, pairs):
@@ -21,12 +20,10 @@ def main(path, pairs):
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     from tests import factories
-    from tests.meetings.test_admin import meeting_form
-    from tests.meetings.test_simultaneous_saves import at_once
+    from tests.meetings.test_simultaneous_saves import save_a_pair_at_once
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -34,16 +31,8 @@ def main(path, pairs):
     page = factories.relations_page()
     results = []
     for round in range(pairs):
-        meeting = factories.meeting(page, published=False, lead="On Monday, they met.")
-        first, second = Client(), Client()
-        first.force_login(editor)
-        second.force_login(editor)
-        title = meeting_form(first, meeting=meeting, title=f"A new title {round}")
-        lead = meeting_form(second, meeting=meeting, lead="On Monday, the ministers met.")
-        statuses = at_once(partial(title.submit, first), partial(lead.submit, second))
-        meeting.refresh_from_db()
-        both_kept = meeting.title == f"A new title {round}" and "ministers" in meeting.lead
-        results.append({"statuses": sorted(statuses), "both_kept": both_kept})
+        statuses, both_kept = save_a_pair_at_once(editor, page, round)
+        results.append({"statuses": statuses, "both_kept": both_kept})
     print(json.dumps(results))
 
 
