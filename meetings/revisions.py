@@ -93,9 +93,7 @@ def record(meeting, *, by=None, event):
             data=data,
         )
         Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
-        meeting.edit_version = (
-            Meeting.objects.filter(pk=meeting.pk).values_list("edit_version", flat=True).get()
-        )
+        meeting.refresh_from_db(fields=["edit_version"])
         return revision
 
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -132,9 +131,8 @@ def transition_view(model_admin, request, object_id):
         messages.error(request, "That step is not open to you for this meeting now.")
         return back
     try:
-        # The step and everything it writes happen together, or not at all.
-        with transaction.atomic():
-            result = STEPS[action](meeting, request.user, form.cleaned_data)
+        # Each step is a transaction of its own: it happens whole, or not at all.
+        result = STEPS[action](meeting, request.user, form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, workflow.refusal(error))
         return back

@@ -28,13 +28,12 @@ def locked(meeting, *, version=None):
     """Lock the meeting's row and bring the caller's copy up to date.
 
     With `version`, refuse if the meeting changed since that version was seen."""
-    current = revisions.lock(meeting)
-    if version is not None and current.edit_version != version:
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    if version is not None and meeting.edit_version != version:
         raise ValidationError(
             "This meeting changed after you opened it (someone saved, imported or restored "
             "it, or took a step): reload the page, read it again, then decide."
         )
-    meeting.refresh_from_db()
     return meeting
 
 
