@@ -77,11 +77,7 @@ def in_shared_preview(name, token):
         link = PreviewLink.objects.select_related("meeting").get(token=token)
     except (PreviewLink.DoesNotExist, ValidationError, ValueError):
         return False
-    return (
-        link.is_valid
-        and link.meeting.state != Meeting.State.TAKEN_DOWN
-        and link.meeting.photo_sessions.filter(image=name).exists()
-    )
+    return link.is_valid and link.meeting.photo_sessions.filter(image=name).exists()
 
 
 def photo_response(request, name):

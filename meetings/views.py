@@ -7,8 +7,6 @@ from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from relations.models import Region
-
 from . import topics
 from .models import (
     AgendaItem,
@@ -17,6 +15,7 @@ from .models import (
     attach_tags,
     public_relations_pages,
     public_tags,
+    regions_with_public_pages,
 )
 
 
@@ -27,9 +26,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest_meetings"] = Meeting.objects.published().for_listing()[: self.latest_count]
-        context["regions"] = Region.objects.prefetch_related(
-            Prefetch("relations_pages", public_relations_pages().order_by("counterpart"))
-        )
+        context["regions"] = regions_with_public_pages()
         return context
 
 
@@ -40,9 +37,7 @@ class RelationsIndexView(ListView):
     context_object_name = "regions"
 
     def get_queryset(self):
-        return Region.objects.prefetch_related(
-            Prefetch("relations_pages", public_relations_pages().order_by("counterpart"))
-        )
+        return regions_with_public_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -204,8 +199,6 @@ def shared_preview(request, token):
     link = PreviewLink.objects.select_related("meeting").filter(token=token).first()
     if link is None or link.revoked_at is not None:
         raise Http404("There is no preview at this address.")
-    if link.meeting.state == Meeting.State.TAKEN_DOWN:
-        return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     if not link.is_valid:
         return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     return render_preview(request, link.meeting, shared_link=link)

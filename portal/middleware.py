@@ -1,10 +1,11 @@
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.views import defaults
+
+from meetings.caching import DATABASE_UNAVAILABLE
 
 from .context_processors import site
 
@@ -53,7 +54,6 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable(request)
 
 
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 

@@ -1,5 +1,5 @@
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
-from .public import public_relations_pages, public_tags
+from .public import public_relations_pages, public_tags, regions_with_public_pages
 from .publication import (
     ChangeNote,
     FormerAddress,
@@ -42,6 +42,7 @@ __all__ = [
     "photo_upload_path",
     "public_relations_pages",
     "public_tags",
+    "regions_with_public_pages",
     "tag_list",
     "validate_photo",
 ]

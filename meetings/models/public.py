@@ -1,9 +1,9 @@
 """What the public sees besides meetings, derived from `Meeting.objects.published()`."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from taggit.models import Tag
 
-from relations.models import RelationsPage
+from relations.models import Region, RelationsPage
 
 from .meetings import Meeting
 from .readout import AgendaItem
@@ -27,6 +27,13 @@ def public_tags():
     return Tag.objects.filter(
         Q(pk__in=on_meetings.values("pk")) | Q(pk__in=on_items.values("pk"))
     ).exclude(slug="")
+
+
+def regions_with_public_pages():
+    """Regions, each with its public relations pages (by counterpart) prefetched."""
+    return Region.objects.prefetch_related(
+        Prefetch("relations_pages", public_relations_pages().order_by("counterpart"))
+    )
 
 
 def public_relations_pages():

@@ -107,7 +107,13 @@ class PreviewLink(models.Model):
 
     @property
     def is_valid(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        """Not revoked, not expired, and its meeting not taken down (links made before
+        takedowns revoked them stop too)."""
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.meeting.state != self.meeting.State.TAKEN_DOWN
+        )
 
 
 class ChangeNote(models.Model):
