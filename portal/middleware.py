@@ -1,8 +1,10 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views import defaults
 
 from meetings.caching import DATABASE_UNAVAILABLE
@@ -32,6 +34,28 @@ class RejectNullCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class LanguageFromAddressMiddleware:
+    """The language of a page is the one its address names: /ja/… is Japanese, every other
+    address English, the admin included.
+
+    Unlike Django's LocaleMiddleware, neither a cookie nor the browser's Accept-Language
+    chooses: an address always answers the same page (cacheable, linkable), and editors'
+    forms always write the English fields unless they name the Japanese ones.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -39,6 +39,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, which it extends: Japanese beside English in the same rows.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "portal.middleware.RejectNullCharactersMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.context_processors.languages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -125,7 +130,16 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Internationalisation: times are stored in UTC and shown in the ministry's time zone.
 
+# The public site is in English at its plain addresses and in Japanese under /ja/; the
+# language comes from the address alone (portal.middleware.LanguageFromAddressMiddleware).
+
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ja", "日本語")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them: May 19, 2023 / 2023年5月19日.
+FORMAT_MODULE_PATH = ["portal.formats"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -14,8 +15,6 @@ admin.site.index_title = "Relations pages and meeting readouts"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("relations/", include("meetings.relations_urls")),
-    path("", include("meetings.urls")),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
@@ -30,5 +29,12 @@ urlpatterns = [
     # Always routed, in production too: the view keeps unpublished meetings' photos hidden.
     path(f"{settings.MEDIA_URL.lstrip('/')}photos/<path:path>", media.photo, name="photo"),
 ]
+
+# The public site: English at the plain addresses, Japanese under /ja/.
+urlpatterns += i18n_patterns(
+    path("relations/", include("meetings.relations_urls")),
+    path("", include("meetings.urls")),
+    prefix_default_language=False,
+)
 
 handler500 = "portal.middleware.server_error"

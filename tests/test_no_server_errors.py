@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory, TestCase
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from meetings import revisions
@@ -75,8 +75,14 @@ def pattern_route(pattern):
 
 
 def every_route(patterns, prefix=""):
-    """(route, name) of every URL pattern, with the prefixes of the includes above it."""
+    """(route, name) of every URL pattern, with the prefixes of the includes above it.
+
+    The public site's patterns are walked once per language: English unprefixed, /ja/."""
     for entry in patterns:
+        if isinstance(entry.pattern, LocalePrefixPattern):
+            for language_prefix in ["", "ja/"]:
+                yield from every_route(entry.url_patterns, prefix + language_prefix)
+            continue
         route = prefix + pattern_route(entry.pattern)
         if isinstance(entry, URLResolver):
             yield from every_route(entry.url_patterns, route)

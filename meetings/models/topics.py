@@ -20,6 +20,12 @@ class Topic(models.Model):
     """
 
     tag = models.OneToOneField(Tag, on_delete=models.CASCADE, related_name="topic")
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The name shown on public pages, where it should differ from the tag's "
+        "(in Japanese, the topic's Japanese name). Empty: the tag's name.",
+    )
     synonyms = models.TextField(
         blank=True,
         help_text="Other words for this topic, one per line or separated by commas, "
@@ -35,6 +41,10 @@ class Topic(models.Model):
     @property
     def name(self):
         return self.tag.name
+
+    @property
+    def shown_name(self):
+        return self.label or self.tag.name
 
     def phrases(self):
         return [self.tag.name, *parse_synonyms(self.synonyms)]
