@@ -155,7 +155,13 @@ class TopicDetailView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        context = super().get_context_data(topic=self.topic, **kwargs)
+        meetings = context["meetings"]
+        anchors = AgendaItem.objects.anchors([meeting.pk for meeting in meetings])
+        for meeting in meetings:
+            for item in meeting.topic_items:
+                item.anchor = anchors[item.pk]
+        return context
 
 
 def follows_topic_redirects(url_name):

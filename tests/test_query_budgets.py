@@ -19,7 +19,7 @@ QUERIES = {
     "archive": 3,
     "archive year": 3,
     "topics": 1,
-    "topic": 5,
+    "topic": 6,
     "meeting": 6,
     "feed rss": 3,
     "feed atom": 3,

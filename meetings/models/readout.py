@@ -19,6 +19,45 @@ class OrderedRowQuerySet(models.QuerySet):
         return self.update(position=F("position") + 1_000_000)
 
 
+class AgendaItemQuerySet(OrderedRowQuerySet):
+    def anchors(self, meeting_ids):
+        """{item pk: its anchor} for every agenda item of these meetings, in one query."""
+        rows = (
+            self.filter(meeting_id__in=meeting_ids)
+            .order_by("meeting_id", "position", "pk")
+            .values_list("meeting_id", "pk", "is_sub_item")
+        )
+        anchors, meeting_items = {}, {}
+        for meeting_id, pk, is_sub_item in rows:
+            meeting_items.setdefault(meeting_id, []).append((pk, is_sub_item))
+        for items in meeting_items.values():
+            anchors.update(numbered_anchors(items))
+        return anchors
+
+
+def numbered_anchors(items):
+    """[(pk, is_sub_item), …] in order → {pk: "item-2", …, sub-items "item-2-1"}.
+
+    Anchors come from the numbers the page shows, not from database ids, so a link to
+    item 2 (1) survives every correction that does not renumber the overview. A sub-item
+    with no item above it is numbered as an item, as the page shows it."""
+    anchors, number, sub_number = {}, 0, 0
+    for pk, is_sub_item in items:
+        if is_sub_item and number:
+            sub_number += 1
+            anchors[pk] = f"item-{number}-{sub_number}"
+        else:
+            number, sub_number = number + 1, 0
+            anchors[pk] = f"item-{number}"
+    return anchors
+
+
+def anchor_label(anchor):
+    """How the page numbers the item an anchor names: "item-2-1" → "2 (1)"."""
+    number, _, sub_number = anchor.removeprefix("item-").partition("-")
+    return f"{number} ({sub_number})" if sub_number else number
+
+
 class Participant(models.Model):
     class Side(models.TextChoices):
         HOME = "home", "Our side"
@@ -131,7 +170,7 @@ class AgendaItem(models.Model):
     text = models.TextField()
     tags = TaggableManager(blank=True, help_text="Topics of this item, separated by commas.")
 
-    objects = OrderedRowQuerySet.as_manager()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

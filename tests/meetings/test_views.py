@@ -40,19 +40,25 @@ class MeetingPageTests(TestCase):
         self.assertContains(response, "From 5:45 p.m., approximately 45 minutes")
 
     def test_overview_is_nested_ordered_lists(self):
-        items = list(self.meeting.agenda_items.all())
+        def item(anchor, text, label):
+            return (
+                f'<li id="{anchor}"><p>{text} <a class="item-link" href="#{anchor}" '
+                f'title="Link to this item"><span aria-hidden="true">#</span>'
+                f'<span class="visually-hidden">Link to item {label}</span></a></p>'
+            )
+
         response = self.get()
         self.assertContains(
             response,
             f"""<ol class="agenda">
-              <li id="item-{items[0].pk}"><p>First.</p></li>
-              <li id="item-{items[1].pk}"><p>Second.</p>
+              {item("item-1", "First.", "1")}</li>
+              {item("item-2", "Second.", "2")}
                 <ol class="sub-items">
-                  <li id="item-{items[2].pk}"><p>Sub one.</p></li>
-                  <li id="item-{items[3].pk}"><p>Sub two.</p></li>
+                  {item("item-2-1", "Sub one.", "2 (1)")}</li>
+                  {item("item-2-2", "Sub two.", "2 (2)")}</li>
                 </ol>
               </li>
-              <li id="item-{items[4].pk}"><p>Third.</p></li>
+              {item("item-3", "Third.", "3")}</li>
             </ol>""",
             html=True,
         )
