@@ -1,23 +1,25 @@
-"""RSS 2.0 and Atom feeds of published meetings: all of them, one relations page, one topic."""
+"""RSS 2.0 and Atom feeds of published meetings: all of them, one relations page, one topic.
+
+Each feed exists in every language of the site (/ja/… for Japanese), in that language."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .models import Meeting, attach_tags, public_relations_pages, tag_list
+from .models import Meeting, attach_tags, public_relations_pages, tag_list, topic_name
 
 
 class MeetingFeed(Feed):
     """What every meeting feed shares: one entry per published meeting, newest first."""
 
     feed_type = Rss201rev2Feed
-    item_count = 30
-    language = settings.LANGUAGE_CODE
+    item_count = 30  # the feed's language is the page's (Feed.language left unset)
 
     def author_name(self):
         return settings.PORTAL_SITE_NAME
@@ -42,8 +44,9 @@ class MeetingFeed(Feed):
         notes = list(meeting.change_notes.all())
         if not notes:
             return meeting.lead
-        when = timezone.localtime(notes[0].at)
-        return f"Updated on {when:%B} {when.day}, {when.year}: {notes[0].note}\n\n{meeting.lead}"
+        when = formats.date_format(timezone.localtime(notes[0].at), "DATE_FORMAT")
+        updated = _("Updated on %(date)s: %(note)s") % {"date": when, "note": notes[0].note}
+        return f"{updated}\n\n{meeting.lead}"
 
     def item_guid(self, meeting):
         return meeting.guid
@@ -60,7 +63,7 @@ class MeetingFeed(Feed):
         return settings.PORTAL_SITE_NAME
 
     def item_categories(self, meeting):
-        return [tag.name for tag in tag_list(meeting)]
+        return [topic_name(tag) for tag in tag_list(meeting)]
 
 
 class PlainTextSummaryAtom1Feed(Atom1Feed):
@@ -84,13 +87,13 @@ class AtomMixin:
 
 class AllMeetingsRssFeed(MeetingFeed):
     def title(self):
-        return f"{settings.PORTAL_SITE_NAME}: meetings"
+        return _("%(site)s: meetings") % {"site": settings.PORTAL_SITE_NAME}
 
     def link(self):
         return reverse("meetings:archive")
 
     def description(self, obj=None):
-        return "Readouts of diplomatic meetings, newest first."
+        return _("Readouts of diplomatic meetings, newest first.")
 
 
 class AllMeetingsAtomFeed(AtomMixin, AllMeetingsRssFeed):
@@ -105,13 +108,15 @@ class RelationsPageRssFeed(MeetingFeed):
         return Meeting.objects.published().filter(relations_page=relations_page)
 
     def title(self, relations_page):
-        return f"{relations_page.title}: meetings"
+        return _("%(page)s: meetings") % {"page": relations_page.title}
 
     def link(self, relations_page):
         return relations_page.get_absolute_url()
 
     def description(self, relations_page):
-        return f"Readouts of meetings under {relations_page.title}, newest first."
+        return _("Readouts of meetings under %(page)s, newest first.") % {
+            "page": relations_page.title
+        }
 
 
 class RelationsPageAtomFeed(AtomMixin, RelationsPageRssFeed):
@@ -120,7 +125,7 @@ class RelationsPageAtomFeed(AtomMixin, RelationsPageRssFeed):
 
 class TopicRssFeed(MeetingFeed):
     def get_object(self, request, slug):
-        topic = get_object_or_404(Tag, slug=slug)
+        topic = get_object_or_404(Tag.objects.select_related("topic"), slug=slug)
         if not Meeting.objects.published().carrying_topic(topic).exists():
             raise Http404("No published meeting carries this topic.")
         return topic
@@ -129,13 +134,13 @@ class TopicRssFeed(MeetingFeed):
         return Meeting.objects.published().carrying_topic(topic)
 
     def title(self, topic):
-        return f"{settings.PORTAL_SITE_NAME}: {topic.name}"
+        return f"{settings.PORTAL_SITE_NAME}: {topic_name(topic)}"
 
     def link(self, topic):
         return reverse("meetings:topic", kwargs={"slug": topic.slug})
 
     def description(self, topic):
-        return f"Readouts of meetings on {topic.name}, newest first."
+        return _("Readouts of meetings on %(topic)s, newest first.") % {"topic": topic_name(topic)}
 
 
 class TopicAtomFeed(AtomMixin, TopicRssFeed):

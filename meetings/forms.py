@@ -84,7 +84,7 @@ class CanonicalTagsMixin:
 class AgendaItemForm(CanonicalTagsMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["text", "is_sub_item", "tags", "position"]
+        fields = ["text", "text_ja", "is_sub_item", "tags", "position"]
 
 
 # What the stale-save message calls each part of a meeting.
@@ -135,17 +135,23 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
         fields = [
             "relations_page",
             "title",
+            "title_ja",
             "slug",
             "meeting_type",
             "date",
             "start_time",
             "duration",
             "place",
+            "place_ja",
             "lead",
+            "lead_ja",
             "tags",
             "expires_at",
         ]
-        widgets = {"lead": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "lead": forms.Textarea(attrs={"rows": 6}),
+            "lead_ja": forms.Textarea(attrs={"rows": 6}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,8 +20,10 @@ from .models import (
 
 
 def snapshot(meeting):
+    """The meeting's content: English under the plain names, Japanese under `…_ja`."""
     return {
-        "title": meeting.title,
+        "title": meeting.title_en,
+        "title_ja": meeting.title_ja or "",
         "meeting_type_id": meeting.meeting_type_id,
         "meeting_type": str(meeting.meeting_type),
         "date": meeting.date.isoformat(),
@@ -29,26 +31,39 @@ def snapshot(meeting):
         "duration_minutes": (
             round(meeting.duration.total_seconds() / 60) if meeting.duration else None
         ),
-        "place": meeting.place,
-        "lead": meeting.lead,
+        "place": meeting.place_en,
+        "place_ja": meeting.place_ja or "",
+        "lead": meeting.lead_en,
+        "lead_ja": meeting.lead_ja or "",
         "tags": sorted(tag.name for tag in meeting.tags.all()),
         "participants": [
-            {"side": p.side, "name": p.name, "title": p.title} for p in meeting.participants.all()
+            {
+                "side": p.side,
+                "name": p.name_en,
+                "title": p.title_en,
+                "name_ja": p.name_ja or "",
+                "title_ja": p.title_ja or "",
+            }
+            for p in meeting.participants.all()
         ],
         "photo_sessions": [
             {
                 "image": p.image.name,
                 "width": p.width,
                 "height": p.height,
-                "caption": p.caption,
-                "alt_text": p.alt_text,
-                "credit": p.credit,
+                "caption": p.caption_en,
+                "alt_text": p.alt_text_en,
+                "credit": p.credit_en,
+                "caption_ja": p.caption_ja or "",
+                "alt_text_ja": p.alt_text_ja or "",
+                "credit_ja": p.credit_ja or "",
             }
             for p in meeting.photo_sessions.all()
         ],
         "agenda_items": [
             {
-                "text": item.text,
+                "text": item.text_en,
+                "text_ja": item.text_ja or "",
                 "is_sub_item": item.is_sub_item,
                 "tags": sorted(tag.name for tag in item.tags.all()),
             }
@@ -108,6 +123,7 @@ def as_text(data):
     duration_text = describe_duration(timedelta(minutes=duration)) if duration else "—"
     lines = [
         f"Title: {data['title']}",
+        *([f"Title (Japanese): {data['title_ja']}"] if data.get("title_ja") else []),
         f"Type: {data['meeting_type']}",
         f"Date: {data['date']}",
         f"Start time: {data['start_time'] or '—'}",
@@ -122,6 +138,7 @@ def as_text(data):
         "",
         "Lead:",
         *data["lead"].split("\n"),
+        *(["", "Lead (Japanese):", *data["lead_ja"].split("\n")] if data.get("lead_ja") else []),
         "",
         "Overview:",
     ]
@@ -135,6 +152,8 @@ def as_text(data):
             label = f"  {number}."
         topics = f"  [{', '.join(item['tags'])}]" if item["tags"] else ""
         lines.append(f"{label} {item['text']}{topics}")
+        if item.get("text_ja"):
+            lines.append(f"{' ' * len(label)} {item['text_ja']}")
     return lines
 
 
@@ -151,9 +170,30 @@ def diff(older, newer):
     return [(line[:1] if line[:1] in "+-@" else " ", line) for line in list(compared)[2:]]
 
 
+JAPANESE_FIELDS = {
+    "meeting": ["title", "place", "lead"],
+    "participants": ["name", "title"],
+    "photo_sessions": ["caption", "alt_text", "credit"],
+    "agenda_items": ["text"],
+}
+
+
+def _languages(data, kind):
+    """A revision's row as model fields: English under `…_en`, Japanese under `…_ja`.
+
+    Revisions made before the site was bilingual have no `…_ja` keys: no Japanese."""
+    fields = dict(data)
+    for name in JAPANESE_FIELDS[kind]:
+        fields[f"{name}_en"] = fields.pop(name)
+        fields[f"{name}_ja"] = fields.pop(f"{name}_ja", "")
+    return fields
+
+
 def apply(data, meeting):
     """Give the meeting the content a revision holds (its state is the workflow's business)."""
-    meeting.title = data["title"]
+    for name in JAPANESE_FIELDS["meeting"]:
+        setattr(meeting, f"{name}_en", data[name])
+        setattr(meeting, f"{name}_ja", data.get(f"{name}_ja", ""))
     meeting.meeting_type = (
         MeetingType.objects.filter(pk=data["meeting_type_id"]).first() or meeting.meeting_type
     )
@@ -161,24 +201,26 @@ def apply(data, meeting):
     meeting.start_time = time.fromisoformat(data["start_time"]) if data["start_time"] else None
     minutes = data["duration_minutes"]
     meeting.duration = timedelta(minutes=minutes) if minutes else None
-    meeting.place = data["place"]
-    meeting.lead = data["lead"]
     meeting.save()
     meeting.tags.set(data["tags"])
     meeting.participants.all().delete()
     Participant.objects.bulk_create(
-        Participant(meeting=meeting, position=position, **person)
+        Participant(meeting=meeting, position=position, **_languages(person, "participants"))
         for position, person in enumerate(data["participants"], start=1)
     )
     meeting.photo_sessions.all().delete()
     PhotoSession.objects.bulk_create(
-        PhotoSession(meeting=meeting, position=position, **photo)
+        PhotoSession(meeting=meeting, position=position, **_languages(photo, "photo_sessions"))
         for position, photo in enumerate(data["photo_sessions"], start=1)
     )
     meeting.agenda_items.all().delete()
     for position, item in enumerate(data["agenda_items"], start=1):
         AgendaItem.objects.create(
-            meeting=meeting, position=position, text=item["text"], is_sub_item=item["is_sub_item"]
+            meeting=meeting,
+            position=position,
+            text_en=item["text"],
+            text_ja=item.get("text_ja", ""),
+            is_sub_item=item["is_sub_item"],
         ).tags.set(item["tags"])
     return meeting
 
@@ -190,29 +232,40 @@ def as_meeting(revision):
         pk=current.pk,  # related lists below are read from the prefetch cache, never the db
         relations_page=current.relations_page,
         slug=current.slug,
-        title=data["title"],
+        title_en=data["title"],
+        title_ja=data.get("title_ja", ""),
         meeting_type=MeetingType.objects.filter(pk=data["meeting_type_id"]).first()
         or current.meeting_type,
         date=date.fromisoformat(data["date"]),
         start_time=time.fromisoformat(data["start_time"]) if data["start_time"] else None,
         duration=timedelta(minutes=data["duration_minutes"]) if data["duration_minutes"] else None,
-        place=data["place"],
-        lead=data["lead"],
+        place_en=data["place"],
+        place_ja=data.get("place_ja", ""),
+        lead_en=data["lead"],
+        lead_ja=data.get("lead_ja", ""),
         state=revision.state,
     )
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=_all_tag_names(data))}
     items = []
     for position, item in enumerate(data["agenda_items"], start=1):
         agenda_item = AgendaItem(
-            pk=-position, position=position, text=item["text"], is_sub_item=item["is_sub_item"]
+            pk=-position,
+            position=position,
+            text_en=item["text"],
+            text_ja=item.get("text_ja", ""),
+            is_sub_item=item["is_sub_item"],
         )
         agenda_item.tag_list = [tags[name] for name in item["tags"] if name in tags]
         items.append(agenda_item)
     meeting.tag_list = [tags[name] for name in data["tags"] if name in tags]
     meeting._prefetched_objects_cache = {
         "agenda_items": items,
-        "participants": [Participant(**person) for person in data["participants"]],
-        "photo_sessions": [PhotoSession(**photo) for photo in data["photo_sessions"]],
+        "participants": [
+            Participant(**_languages(person, "participants")) for person in data["participants"]
+        ],
+        "photo_sessions": [
+            PhotoSession(**_languages(photo, "photo_sessions")) for photo in data["photo_sessions"]
+        ],
         "change_notes": list(current.change_notes.all()),
     }
     return meeting

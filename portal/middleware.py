@@ -51,9 +51,11 @@ class LanguageFromAddressMiddleware:
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Only for this request: code that runs after it in the same thread (a test, a
+        # worker's next job) keeps its own language.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from portal.bilingual_admin import JapaneseBesideEnglish
+
 from .models import Region, RelationsPage
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
+    fields = [("name", "name_ja"), "slug", "position"]
     list_display = ["name", "slug", "position", "page_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name_en", "name_ja"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(page_count=Count("relations_pages"))
@@ -22,16 +25,27 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RelationsPage)
-class RelationsPageAdmin(admin.ModelAdmin):
+class RelationsPageAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     list_display = ["title", "counterpart", "region", "published", "meeting_count", "updated_at"]
     list_filter = ["published", "region"]
     list_select_related = ["region"]
-    search_fields = ["title", "counterpart", "introduction"]
+    search_fields = ["title_en", "title_ja", "counterpart_en", "counterpart_ja"]
     prepopulated_fields = {"slug": ["counterpart"]}
     autocomplete_fields = ["region"]
     fieldsets = [
-        (None, {"fields": ["title", "counterpart", "slug", "region", "published"]}),
-        ("Page", {"fields": ["introduction"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_ja"),
+                    ("counterpart", "counterpart_ja"),
+                    "slug",
+                    "region",
+                    "published",
+                ]
+            },
+        ),
+        ("Page", {"fields": [("introduction", "introduction_ja")]}),
     ]
 
     def get_queryset(self, request):

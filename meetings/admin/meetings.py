@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
 
+from portal.bilingual_admin import JapaneseBesideEnglish
+
 from .. import workflow
 from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from ..models import (
@@ -22,7 +24,7 @@ from . import filters, importing
 from . import workflow as panel
 
 
-class OrderedInline(admin.TabularInline):
+class OrderedInline(JapaneseBesideEnglish, admin.TabularInline):
     formset = OrderedInlineFormSet
     extra = 0
     classes = ["ordered-inline"]
@@ -39,12 +41,22 @@ class OrderedInline(admin.TabularInline):
 
 class ParticipantInline(OrderedInline):
     model = Participant
-    fields = ["side", "name", "title", "position"]
+    fields = ["side", "name", "name_ja", "title", "title_ja", "position"]
 
 
 class PhotoSessionInline(OrderedInline):
     model = PhotoSession
-    fields = ["preview", "image", "caption", "alt_text", "credit", "position"]
+    fields = [
+        "preview",
+        "image",
+        "caption",
+        "caption_ja",
+        "alt_text",
+        "alt_text_ja",
+        "credit",
+        "credit_ja",
+        "position",
+    ]
     readonly_fields = ["preview"]
 
     @admin.display(description="Photo")
@@ -60,7 +72,7 @@ class AgendaItemInline(OrderedInline):
     model = AgendaItem
     form = AgendaItemForm
     formset = AgendaItemFormSet
-    fields = ["number", "text", "is_sub_item", "tags", "position"]
+    fields = ["number", "text", "text_ja", "is_sub_item", "tags", "position"]
     readonly_fields = ["number"]
     extra = 1
     classes = ["ordered-inline", "agenda-inline"]
@@ -72,7 +84,7 @@ class AgendaItemInline(OrderedInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "text":
+        if db_field.name in ("text", "text_ja"):
             field.widget.attrs.update({"rows": 3, "cols": 70})
         return field
 
@@ -96,7 +108,7 @@ class PublicationLogInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     form = MeetingAdminForm
     inlines = [ParticipantInline, PhotoSessionInline, AgendaItemInline, PublicationLogInline]
     list_display = [
@@ -116,7 +128,16 @@ class MeetingAdmin(admin.ModelAdmin):
         "tags",
     ]
     list_select_related = ["relations_page", "meeting_type"]
-    search_fields = ["title", "lead", "place", "agenda_items__text", "relations_page__title"]
+    search_fields = [
+        "title_en",
+        "title_ja",
+        "lead_en",
+        "lead_ja",
+        "place_en",
+        "agenda_items__text_en",
+        "agenda_items__text_ja",
+        "relations_page__title_en",
+    ]
     date_hierarchy = "date"
     get_changelist = filters.get_changelist
     ordering = ["-date", "-pk"]
@@ -131,7 +152,7 @@ class MeetingAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "relations_page",
-                    "title",
+                    ("title", "title_ja"),
                     "slug",
                     "meeting_type",
                     # Hidden: what the editor opened, for the stale-save check.
@@ -140,8 +161,11 @@ class MeetingAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("When and where", {"fields": [("date", "start_time"), "duration", "place"]}),
-        ("Readout", {"fields": ["lead", "tags"]}),
+        (
+            "When and where",
+            {"fields": [("date", "start_time"), "duration", ("place", "place_ja")]},
+        ),
+        ("Readout", {"fields": [("lead", "lead_ja"), "tags"]}),
         (
             "Publication",
             {
@@ -252,7 +276,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingType)
-class MeetingTypeAdmin(admin.ModelAdmin):
+class MeetingTypeAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
+    fields = [("name", "name_ja"), "slug", "position", "title_phrases"]
     list_display = ["name", "slug", "position", "meeting_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -21,7 +21,10 @@ class TopicForm(forms.ModelForm):
 
     class Meta:
         model = Topic
-        fields = ["name", "synonyms"]
+        fields = ["name", "label_ja", "synonyms"]
+        labels = {"label_ja": "Name in Japanese"}
+        help_texts = {"label_ja": "As Japanese pages show the topic; empty: the English name."}
+        widgets = {"label_ja": forms.TextInput(attrs={"lang": "ja"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +51,7 @@ class TopicAdmin(admin.ModelAdmin):
 
     form = TopicForm
     list_display = ["name", "synonym_list", "public_page"]
-    search_fields = ["tag__name", "synonyms"]
+    search_fields = ["tag__name", "label_ja", "synonyms"]
     list_select_related = ["tag"]
     ordering = ["tag__name"]
 

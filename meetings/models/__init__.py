@@ -17,7 +17,7 @@ from .readout import (
     photo_upload_path,
     validate_photo,
 )
-from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list
+from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list, topic_name
 
 __all__ = [
     "AgendaItem",
@@ -44,5 +44,6 @@ __all__ = [
     "public_tags",
     "regions_with_public_pages",
     "tag_list",
+    "topic_name",
     "validate_photo",
 ]

@@ -230,6 +230,12 @@ class Meeting(models.Model):
         return f"urn:uuid:{self.uuid}"
 
     @property
+    def has_japanese(self):
+        """Whether editors wrote the readout in Japanese too (its title and lead at least);
+        a Japanese page shows any other one in English, saying so."""
+        return bool(self.title_ja and self.lead_ja)
+
+    @property
     def is_public(self):
         return MeetingQuerySet.includes_published(self)
 

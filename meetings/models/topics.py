@@ -78,7 +78,7 @@ def attach_tags(objects):
             object_id__in=[obj.pk for obj in objects if type(obj) is model],
         )
     found = {(type(obj)._meta.model_name, obj.pk): [] for obj in objects}
-    rows = TaggedItem.objects.filter(wanted).select_related("tag", "content_type")
+    rows = TaggedItem.objects.filter(wanted).select_related("tag__topic", "content_type")
     for row in rows.order_by("tag__name"):
         found[(row.content_type.model, row.object_id)].append(row.tag)
     for obj in objects:
@@ -90,3 +90,9 @@ def tag_list(obj):
     """The object's tags: those `attach_tags` gave it, or else from the database."""
     attached = getattr(obj, "tag_list", None)
     return attached if attached is not None else list(obj.tags.all())
+
+
+def topic_name(tag):
+    """A tag's name as the page's language shows it: its topic's label, or the tag's name."""
+    topic = getattr(tag, "topic", None)  # tags outside the vocabulary have no topic row
+    return topic.shown_name if topic is not None else tag.name

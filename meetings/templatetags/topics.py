@@ -1,0 +1,11 @@
+from django import template
+
+from meetings.models import topic_name as shown_name
+
+register = template.Library()
+
+
+@register.filter
+def topic_name(tag):
+    """{{ tag|topic_name }}: the topic as the page's language names it."""
+    return shown_name(tag)
