@@ -133,7 +133,7 @@ class TopicIndexView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        return public_tags().order_by("name")
+        return public_tags().select_related("topic").order_by("name")
 
 
 class TopicDetailView(ListView):
