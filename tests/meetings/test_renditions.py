@@ -2,13 +2,19 @@
 the widths a screen needs, never enlarged; the page lists them for the browser to choose."""
 
 import os
+from io import StringIO
 
 import lxml.html
+from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.test import TestCase
 from PIL import Image
 
-from meetings.models import PhotoSession, renditions
+from meetings import revisions, workflow
+from meetings.importing import parse_readout, save_readout
+from meetings.models import Meeting, PhotoSession, renditions
 from tests import factories
+from tests.meetings.test_importing import fixture_text
 
 
 def add_photo(meeting, image, **fields):
@@ -82,6 +88,96 @@ class MakingRenditionsTests(TestCase):
         photo.caption = "Another caption"
         photo.save()
         self.assertEqual(os.stat(path).st_mtime_ns, made_at)
+
+
+class RenditionsOnEveryPathTests(TestCase):
+    """A photo session gets its image by an upload, or as a copy of another's in a
+    correction or a restored revision (saved in bulk: imagekit does not see those)."""
+
+    def setUp(self):
+        self.editor = factories.member_of("Editors", "erin")
+        self.publisher = factories.member_of("Publishers", "paul")
+        self.meeting = factories.meeting()
+        self.photo = add_photo(self.meeting, factories.uploaded_gif())
+
+    def assertHasRenditions(self, photo):
+        for file in renditions.rendition_files(photo):
+            with self.subTest(file.name):
+                self.assertTrue(file.storage.exists(file.name))
+
+    def delete_renditions(self, photo):
+        for file in renditions.rendition_files(photo):
+            file.storage.delete(file.name)
+
+    def test_a_correction_shares_the_photo_and_its_renditions(self):
+        draft = workflow.start_correction(self.meeting, by=self.editor)
+        [copy] = draft.photo_sessions.all()
+        self.assertEqual(copy.image.name, self.photo.image.name)
+        self.assertEqual(copy.webp_800.name, self.photo.webp_800.name)
+        self.assertHasRenditions(copy)
+
+    def test_a_photo_uploaded_to_a_correction_keeps_its_renditions_once_approved(self):
+        draft = workflow.start_correction(self.meeting, by=self.editor)
+        added = add_photo(draft, factories.uploaded_image(1000, 500), caption="Added")
+        workflow.submit_for_review(draft, by=self.editor)
+        workflow.approve(Meeting.objects.get(pk=draft.pk), by=self.publisher)
+        live = self.meeting.photo_sessions.get(caption="Added")
+        self.assertEqual(live.image.name, added.image.name)
+        self.assertHasRenditions(live)
+
+    def test_restoring_a_revision_makes_renditions_that_went_missing(self):
+        revision = revisions.record(self.meeting, event="Saved")
+        self.photo.delete()
+        self.delete_renditions(self.photo)
+        draft = workflow.restore_revision(revision, by=self.publisher)
+        self.assertHasRenditions(draft.photo_sessions.get())
+
+    def test_a_reimport_keeps_the_uploaded_photo_and_its_renditions(self):
+        parsed = parse_readout(fixture_text("foreign-ministers-meeting.txt"))
+        meeting = save_readout(parsed, publish=True).meeting
+        session = meeting.photo_sessions.first()
+        session.image = factories.uploaded_image(1000, 500)
+        session.alt_text = "The ministers"
+        session.save()
+        names = [file.name for file in renditions.rendition_files(session)]
+        save_readout(parsed, publish=True)
+        session.refresh_from_db()
+        self.assertEqual([file.name for file in renditions.rendition_files(session)], names)
+        self.assertHasRenditions(session)
+
+    def test_the_command_makes_missing_renditions_and_nothing_twice(self):
+        self.delete_renditions(self.photo)
+        out = StringIO()
+        call_command("make_renditions", stdout=out)
+        self.assertIn("Made 6 renditions.", out.getvalue())
+        self.assertHasRenditions(self.photo)
+        call_command("make_renditions", stdout=out)
+        self.assertIn("Made 0 renditions.", out.getvalue())
+        call_command("make_renditions", "--force", stdout=out)
+        self.assertIn("Made 6 renditions.", out.getvalue().splitlines()[-1])
+        self.assertHasRenditions(self.photo)
+
+    def test_the_command_names_photos_it_cannot_read_and_goes_on(self):
+        missing = add_photo(self.meeting, factories.uploaded_gif(), caption="Gone")
+        missing.image.storage.delete(missing.image.name)
+        self.delete_renditions(missing)
+        self.delete_renditions(self.photo)
+        out, err = StringIO(), StringIO()
+        call_command("make_renditions", stdout=out, stderr=err)
+        self.assertIn(f"{missing.image.name}: missing or not an image", err.getvalue())
+        self.assertIn("Made 6 renditions.", out.getvalue())
+
+    def test_renamed_old_photos_get_renditions_under_their_new_names(self):
+        storage = self.photo.image.storage
+        old = storage.save("photos/2023/05/Handshake in Tokyo.gif", ContentFile(factories.GIF_1PX))
+        photo = add_photo(self.meeting, old, caption="Old")
+        renditions.make_renditions([photo])
+        old_renditions = renditions.rendition_names(old)
+        call_command("rename_photos", stdout=StringIO())
+        photo.refresh_from_db()
+        self.assertHasRenditions(photo)
+        for name in old_renditions:
+            self.assertFalse(storage.exists(name), name)
 
 
 class PhotoMarkupTests(TestCase):
