@@ -3,9 +3,11 @@ the widths a screen needs, never enlarged; the page lists them for the browser t
 
 import os
 from io import StringIO
+from unittest import mock
 
 import lxml.html
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.test import TestCase
 from PIL import Image
@@ -263,3 +265,13 @@ class PhotoMarkupTests(TestCase):
     def test_a_caption_still_waiting_for_its_image_shows_nothing(self):
         self.assertEqual(len(self.figures()), 2)
         self.assertNotContains(self.response, "Still waiting")
+
+    def test_the_page_neither_makes_nor_looks_for_renditions(self):
+        untouchable = mock.Mock(side_effect=AssertionError("the page touched a file"))
+        with (
+            mock.patch.object(FileSystemStorage, "exists", untouchable),
+            mock.patch.object(FileSystemStorage, "open", untouchable),
+            mock.patch.object(FileSystemStorage, "save", untouchable),
+        ):
+            response = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(response, "<picture>", count=2)
