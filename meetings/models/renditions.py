@@ -66,10 +66,12 @@ def photo_name_of(name):
 
 
 def fitted(width, photo_width, photo_height):
-    """The size of the rendition `width` wide: pilkit's ResizeToFit arithmetic, in advance."""
-    if width >= photo_width:
-        return photo_width, photo_height
-    return width, round(photo_height * (width / photo_width))
+    """The size of the rendition `width` wide: pilkit's ResizeToFit arithmetic, in advance
+    (with upscale=False it leaves the photo as it is unless both sides shrink)."""
+    height = round(photo_height * (width / photo_width))
+    if width < photo_width and height < photo_height:
+        return width, height
+    return photo_width, photo_height
 
 
 @dataclass

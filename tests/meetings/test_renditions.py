@@ -83,6 +83,16 @@ class MakingRenditionsTests(TestCase):
         self.assertEqual(webp.mode, "RGBA")
         self.assertEqual(webp.getpixel((10, 10))[3], 0)
 
+    def test_the_sizes_the_page_gives_are_those_of_the_files(self):
+        for width, height in [(1599, 999), (1001, 667), (801, 3), (700, 1200), (480, 480)]:
+            photo = add_photo(self.meeting, factories.uploaded_image(width, height))
+            picture = renditions.picture_of(photo)
+            for size, spec_width in zip(picture.sizes, renditions.WIDTHS, strict=False):
+                with self.subTest(photo=(width, height), rendition=spec_width):
+                    on_disk = opened(getattr(photo, f"jpeg_{spec_width}")).size
+                    self.assertEqual((size.width, size.height), on_disk)
+            self.assertEqual((picture.width, picture.height), opened(photo.jpeg_800).size)
+
     def test_saving_a_photo_again_does_not_make_its_renditions_again(self):
         photo = add_photo(self.meeting, factories.uploaded_image(900, 600))
         path = photo.jpeg_800.storage.path(photo.jpeg_800.name)
