@@ -2,8 +2,9 @@
 
 Photos are stored under unguessable names (`models.photo_upload_path`) and this view is the
 only way to them: a photo must not leak before its meeting is public, nor stay reachable
-after it is taken down. In production it can leave sending the file to nginx
-(`PORTAL_MEDIA_ACCEL_REDIRECT`); the decision stays here.
+after it is taken down. A photo's renditions (`models.renditions`) carry its name in theirs
+and are served by exactly its rule. In production the view can leave sending the file to
+nginx (`PORTAL_MEDIA_ACCEL_REDIRECT`); the decision stays here.
 """
 
 import mimetypes
@@ -20,7 +21,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
-from .models import Meeting, PhotoSession, PreviewLink
+from .models import Meeting, PhotoSession, PreviewLink, renditions
 
 # Short, because a photo leaves the public site when its meeting is taken down or expires:
 # browsers and proxies may keep showing it for this long.
@@ -32,11 +33,15 @@ IMAGE_FIELD = PhotoSession._meta.get_field("image")
 @require_safe
 def photo(request, path):
     name = f"photos/{path}"
-    if not is_plain_name(name):
+    # A rendition is the photo it was made from, smaller: the same rule decides. Its name
+    # is that photo's, plain, then a width and an extension, so it is plain too.
+    photo_name = renditions.photo_name_of(name) or name
+    if not is_plain_name(photo_name):
         raise Http404("No such photo.")
-    if is_public_photo(name):
+    token = request.GET.get("preview")
+    if is_public_photo(photo_name):
         cache_control = {"public": True, "max_age": PUBLIC_MAX_AGE}
-    elif can_see_every_photo(request.user) or in_shared_preview(name, request.GET.get("preview")):
+    elif can_see_every_photo(request.user) or in_shared_preview(photo_name, token):
         cache_control = {"private": True, "no_store": True}
     else:
         # 404, not 403: a photo under embargo must not even be known to exist.

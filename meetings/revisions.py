@@ -16,6 +16,7 @@ from .models import (
     Participant,
     PhotoSession,
     describe_duration,
+    renditions,
 )
 
 
@@ -209,10 +210,13 @@ def apply(data, meeting):
         for position, person in enumerate(data["participants"], start=1)
     )
     meeting.photo_sessions.all().delete()
-    PhotoSession.objects.bulk_create(
+    photos = PhotoSession.objects.bulk_create(
         PhotoSession(meeting=meeting, position=position, **_languages(photo, "photo_sessions"))
         for position, photo in enumerate(data["photo_sessions"], start=1)
     )
+    # Saved in bulk, so imagekit is not told: the photos' renditions are made here if they
+    # are missing (they are shared with the rows the photos were copied from).
+    renditions.make_renditions(photos)
     meeting.agenda_items.all().delete()
     for position, item in enumerate(data["agenda_items"], start=1):
         AgendaItem.objects.create(

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "imagekit",
     "relations",
     "meetings",
 ]
@@ -155,6 +156,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # public. With a prefix (e.g. /protected-media/), it only decides and lets nginx send the
 # file from an `internal` location mapped to MEDIA_ROOT (X-Accel-Redirect; see README).
 PORTAL_MEDIA_ACCEL_REDIRECT = os.environ.get("PORTAL_MEDIA_ACCEL_REDIRECT", "")
+# Photo renditions (meetings/models/renditions.py) are made once, when their photo is saved:
+# pages only write their addresses, never look for the files.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -26,6 +26,26 @@ def uploaded_gif(name="photo.gif"):
     return SimpleUploadedFile(name, GIF_1PX, content_type="image/gif")
 
 
+def uploaded_image(width, height, *, format="JPEG", mode="RGB", name=None):
+    """A real photo made with Pillow: a colour gradient (so encoders have work to do); in
+    RGBA, its left half transparent."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert(mode)
+    if mode == "RGBA":
+        image.putalpha(Image.new("L", (width, height), 255))
+        image.paste((0, 0, 0, 0), (0, 0, width // 2, height))
+    file = BytesIO()
+    image.save(file, format)
+    extension = {"JPEG": "jpg"}.get(format, format.lower())
+    return SimpleUploadedFile(
+        name or f"photo.{extension}", file.getvalue(), content_type=f"image/{extension}"
+    )
+
+
 def region(name=None, **fields):
     number = next(_numbers)
     name = name or f"Region {number}"

@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetings.models import PhotoSession
 from tests import factories
 
 # Page → the queries it runs: a plain table, one row per public page and feed.
@@ -80,3 +81,23 @@ class QueryBudgetTests(TestCase):
 
         self.assertEqual(with_two_meetings, QUERIES)
         self.assertEqual(with_fifty_meetings, QUERIES)
+
+    def test_a_meeting_page_runs_its_count_with_one_photo_as_with_five(self):
+        """Renditions are addresses written from the photo's row: no query, no file looked at.
+        Images are added here, not in setUpTestData, to land in this test's MEDIA_ROOT."""
+        counts = []
+        for photos in (1, 5):
+            meeting = factories.full_meeting(self.page, photos=0)
+            for position in range(1, photos + 1):
+                PhotoSession.objects.create(
+                    meeting=meeting,
+                    image=factories.uploaded_gif(),
+                    caption=f"Photo {position}",
+                    alt_text="The two ministers",
+                    position=position,
+                )
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(meeting.get_absolute_url())
+            self.assertContains(response, "<picture>", count=photos)
+            counts.append(len(queries))
+        self.assertEqual(counts, [QUERIES["meeting"]] * 2)

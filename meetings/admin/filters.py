@@ -1,9 +1,25 @@
-"""A date hierarchy for admin lists that ignores values no date can have, instead of a 500."""
+"""Filters of the meeting list: captions waiting for their photos; and a date hierarchy
+that ignores values no date can have, instead of a 500."""
 
 import re
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+
+
+class PhotosWaitingFilter(admin.SimpleListFilter):
+    """Meetings whose public page leaves out photo captions until their images come."""
+
+    title = "photos waiting for images"
+    parameter_name = "photos_waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.waiting_for_photos()
+        return queryset
 
 
 def year_or_none(value):

@@ -59,13 +59,35 @@ class PhotoSessionInline(OrderedInline):
     ]
     readonly_fields = ["preview"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "image":
+            field.help_text = (
+                "JPEG, PNG, GIF or WebP. Until one is uploaded, the public page leaves the "
+                "caption out."
+            )
+        return field
+
     @admin.display(description="Photo")
     def preview(self, photo_session):
+        if photo_session.pk and not photo_session.image:
+            return "Waiting for its image: not on the public page until it is uploaded."
         if not photo_session.image:
-            return "Caption only"
+            return ""
         return format_html(
             '<img src="{}" alt="" style="max-width:120px;height:auto">', photo_session.image.url
         )
+
+
+def photos_waiting_message(count):
+    if count == 1:
+        return (
+            "1 photo caption has no image yet; the public page shows it once its image is uploaded."
+        )
+    return (
+        f"{count} photo captions have no image yet; the public page shows them once their "
+        "images are uploaded."
+    )
 
 
 class AgendaItemInline(OrderedInline):
@@ -119,10 +141,12 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         "state",
         "published_at",
         "public_link",
+        "waiting_photos",
     ]
     list_filter = [
         "state",
         "unreviewed",
+        filters.PhotosWaitingFilter,
         "meeting_type",
         ("relations_page", admin.RelatedOnlyFieldListFilter),
         "tags",
@@ -175,6 +199,9 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_photos_waiting()
+
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "published_at", *super().get_readonly_fields(request, obj)]
         if not workflow.can_publish(request.user):
@@ -196,9 +223,19 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         workflow.record_edit(form.instance, by=request.user)
+        if "_continue" not in request.POST:  # else the change page it opens again says it
+            self.warn_of_photos_waiting(request, form.instance)
+
+    def warn_of_photos_waiting(self, request, meeting):
+        """Captions without an image are left off the public page: the editor should know."""
+        waiting = meeting.photo_sessions.waiting_for_image().count()
+        if waiting:
+            messages.warning(request, photos_waiting_message(waiting))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         meeting = self.get_object(request, object_id)
+        if meeting is not None and request.method == "GET":
+            self.warn_of_photos_waiting(request, meeting)
         if meeting is not None:
             extra_context = {
                 **(extra_context or {}),
@@ -250,6 +287,10 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     @admin.display(description="Counterpart", ordering="relations_page__counterpart")
     def counterpart(self, meeting):
         return meeting.relations_page.counterpart
+
+    @admin.display(description="Photos waiting for images", ordering="photos_waiting")
+    def waiting_photos(self, meeting):
+        return meeting.photos_waiting or "—"
 
     @admin.display(description="Public page")
     def public_link(self, meeting):

@@ -1,3 +1,4 @@
+from . import renditions
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
 from .public import public_relations_pages, public_tags, regions_with_public_pages
 from .publication import (
@@ -43,6 +44,7 @@ __all__ = [
     "public_relations_pages",
     "public_tags",
     "regions_with_public_pages",
+    "renditions",
     "tag_list",
     "topic_name",
     "validate_photo",

@@ -251,6 +251,12 @@ class Meeting(models.Model):
     def participants_on_counterpart(self):
         return [p for p in self.participants.all() if p.side == Participant.Side.COUNTERPART]
 
+    def photos_to_show(self):
+        """The photos its public page shows: not captions still waiting for their image
+        (imports bring captions first), which would look unfinished. Read from the prefetched
+        rows (`with_readout()`), so a page costs no query more."""
+        return [photo for photo in self.photo_sessions.all() if photo.image]
+
     def topics(self):
         """The meeting's own tags and its agenda items' tags, by name."""
         tags = {tag.pk: tag for tag in tag_list(self)}

@@ -2,10 +2,11 @@
 lookup of a meeting by its address, as named queryset methods (`Meeting.objects.…`)."""
 
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .readout import AgendaItem
+from .readout import AgendaItem, PhotoSession
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -104,6 +105,24 @@ class MeetingQuerySet(models.QuerySet):
             Q(pk__in=self.model.objects.filter(tags=tag).values("pk"))
             | Q(pk__in=AgendaItem.objects.filter(tags=tag).values("meeting_id"))
         )
+
+    def waiting_for_photos(self):
+        """Meetings with a photo caption whose image has not come yet."""
+        waiting = PhotoSession.objects.waiting_for_image().filter(meeting=OuterRef("pk"))
+        return self.filter(Exists(waiting))
+
+    def with_photos_waiting(self):
+        """Each meeting with `photos_waiting`: how many of its photo captions still wait for
+        their image. A subquery, not a join: admin search and filters join other rows."""
+        waiting = (
+            PhotoSession.objects.waiting_for_image()
+            .filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(photos_waiting=Coalesce(Subquery(waiting), 0))
 
     def newest_first(self):
         return self.order_by("-date", "-start_time", "-published_at", "-pk")

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F
 from taggit.managers import TaggableManager
 
+from .renditions import rendition
+
 
 class OrderedRowQuerySet(models.QuerySet):
     """Child rows of a meeting, ordered by a position that is unique per meeting."""
@@ -108,6 +110,16 @@ def photo_upload_path(instance, filename):
     return f"photos/{uuid.uuid4().hex}{suffix}"
 
 
+class PhotoSessionQuerySet(OrderedRowQuerySet):
+    def with_image(self):
+        return self.exclude(image="")
+
+    def waiting_for_image(self):
+        """Captions whose image has not come yet (imports bring captions alone): the public
+        page leaves them out until it comes (`Meeting.photos_to_show`)."""
+        return self.filter(image="")
+
+
 class PhotoSession(models.Model):
     """A photo of the meeting with its caption; the image may come later than the caption."""
 
@@ -131,7 +143,15 @@ class PhotoSession(models.Model):
     credit = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    objects = OrderedRowQuerySet.as_manager()
+    # Smaller copies of the image for the public page, made when it is saved (renditions.py).
+    jpeg_480 = rendition(480, "JPEG")
+    jpeg_800 = rendition(800, "JPEG")
+    jpeg_1200 = rendition(1200, "JPEG")
+    webp_480 = rendition(480, "WEBP")
+    webp_800 = rendition(800, "WEBP")
+    webp_1200 = rendition(1200, "WEBP")
+
+    objects = PhotoSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

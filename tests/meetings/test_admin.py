@@ -2,11 +2,13 @@ from datetime import date
 
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import RequestFactory, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import workflow
-from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic
+from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic, renditions
 from tests import factories
 from tests.browser_forms import admin_change_form, read_form
 
@@ -305,6 +307,82 @@ class ReorderingTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Please correct the duplicate data for position.")
         self.assertEqual(self.texts(), ["First.", "Second.", "Third."])
+
+
+class PhotosWaitingForImagesTests(TestCase):
+    """Imports bring photo captions before their images; the public page leaves them out
+    until the images come, and the admin tells editors so."""
+
+    WARNING = (
+        "2 photo captions have no image yet; the public page shows them once their images "
+        "are uploaded."
+    )
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.page = factories.relations_page("Atlantis")
+        cls.meeting = factories.full_meeting(cls.page, published=False, photos=2)
+        cls.complete = factories.full_meeting(cls.page, published=False, photos=0)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+        self.change = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
+        self.changelist = reverse("admin:meetings_meeting_changelist")
+
+    def test_the_change_page_says_which_captions_wait_for_their_image(self):
+        response = self.client.get(self.change)
+        self.assertContains(response, self.WARNING, count=1)
+        self.assertContains(response, "Waiting for its image", count=2)
+        response = self.client.get(
+            reverse("admin:meetings_meeting_change", args=[self.complete.pk])
+        )
+        self.assertNotContains(response, "no image yet")
+
+    def test_saving_says_it_once_on_the_page_that_follows(self):
+        for button in ("_save", "_continue"):
+            with self.subTest(button):
+                form = meeting_form(self.client, meeting=self.meeting)
+                response = form.submit(self.client, button, follow=True)
+                self.assertEqual(response.redirect_chain[0][1], 302)
+                self.assertContains(response, self.WARNING, count=1)
+
+    def test_uploading_the_images_ends_the_warning_and_the_page_shows_the_photos(self):
+        form = meeting_form(self.client, meeting=self.meeting)
+        form.set("photo_sessions-0-alt_text", "The two ministers shake hands")
+        form.set("photo_sessions-1-alt_text", "The delegations")
+        images = {
+            "photo_sessions-0-image": factories.uploaded_image(1600, 1000),
+            "photo_sessions-1-image": factories.uploaded_image(600, 400, format="PNG"),
+        }
+        response = form.submit(self.client, "_continue", files=images, follow=True)
+        self.assertNotContains(response, "no image yet")
+        for photo in self.meeting.photo_sessions.all():
+            for file in renditions.rendition_files(photo):
+                with self.subTest(file.name):
+                    self.assertTrue(file.storage.exists(file.name))
+        workflow.publish(Meeting.objects.get(pk=self.meeting.pk), by=workflow.SITE)
+        page = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(page, "<figure", count=2)
+
+    def test_the_list_counts_them_and_filters_the_meetings_that_have_some(self):
+        response = self.client.get(self.changelist)
+        self.assertContains(response, "Photos waiting for images")
+        counts = {row.pk: row.photos_waiting for row in response.context["cl"].result_list}
+        self.assertEqual(counts, {self.meeting.pk: 2, self.complete.pk: 0})
+        response = self.client.get(self.changelist, {"photos_waiting": "yes"})
+        self.assertEqual(list(response.context["cl"].result_list), [self.meeting])
+
+    def test_the_list_runs_as_many_queries_for_many_meetings_as_for_few(self):
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(self.changelist).status_code, 200)
+            return len(captured)
+
+        few = queries()
+        for _ in range(3):
+            factories.full_meeting(self.page, published=False, photos=3)
+        self.assertEqual(queries(), few)
 
 
 class RelationsAdminTests(TestCase):

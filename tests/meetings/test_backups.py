@@ -30,7 +30,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test import SimpleTestCase, TransactionTestCase
 
 from meetings import backups, workflow
-from meetings.models import PhotoSession
+from meetings.models import PhotoSession, renditions
 from tests import factories
 
 POSTGRESQL = connection.vendor == "postgresql"
@@ -224,10 +224,15 @@ class RestoreTests(InstanceTestCase):
             with self.subTest(table):
                 self.assertEqual(instance.rows(table), self.source_rows(table))
         self.assertEqual(files_under(instance.media_root), files_under(settings.MEDIA_ROOT))
-        [photo] = meeting.photo_sessions.exclude(image="").values_list("image", flat=True)
+        [photo] = meeting.photo_sessions.exclude(image="")
         self.assertEqual(
-            (instance.media_root / photo).read_bytes(), factories.GIF_1PX, "the photo's bytes"
+            (instance.media_root / photo.image.name).read_bytes(),
+            factories.GIF_1PX,
+            "the photo's bytes",
         )
+        for rendition in renditions.rendition_files(photo):
+            with self.subTest(rendition.name):
+                self.assertTrue((instance.media_root / rendition.name).is_file())
 
     def test_the_restored_data_set_holds_the_whole_history(self):
         """What the comparison above covers is not empty: a guard on its data set."""
@@ -266,7 +271,7 @@ class RestoreTests(InstanceTestCase):
 class RestoreRefusalTests(InstanceTestCase):
     def setUp(self):
         meeting = factories.full_meeting()
-        PhotoSession.objects.create(
+        self.photo = PhotoSession.objects.create(
             meeting=meeting, image=factories.uploaded_gif(), caption="c", alt_text="a", position=9
         )
         self.archive = self.backup()
@@ -280,7 +285,7 @@ class RestoreRefusalTests(InstanceTestCase):
 
     def test_an_archive_whose_contents_do_not_match_their_checksums_is_refused(self):
         members = archive_members(self.archive)
-        [photo] = [name for name in members if name.startswith("media/")]
+        photo = f"media/{self.photo.image.name}"
         members[photo] = members[photo] + b"tampered"
         tampered = write_members(self.folder / "tampered.tar.gz", members)
 
@@ -315,11 +320,12 @@ class BackupTests(InstanceTestCase):
             meeting=meeting, image=factories.uploaded_gif(), caption="c", alt_text="a", position=9
         )
         database = backups.DATABASE_MEMBERS[connection.vendor]
+        media = [photo.image.name, *(file.name for file in renditions.rendition_files(photo))]
 
         members = archive_members(self.backup())
 
         manifest = json.loads(members.pop("manifest.json"))
-        self.assertEqual(set(members), {database, f"media/{photo.image.name}"})
+        self.assertEqual(set(members), {database, *(f"media/{name}" for name in media)})
         self.assertEqual(
             manifest["files"],
             {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
@@ -327,7 +333,7 @@ class BackupTests(InstanceTestCase):
         self.assertEqual(manifest["vendor"], connection.vendor)
         self.assertEqual(manifest["counts"]["meetings.Meeting"], 1)
         self.assertEqual(manifest["counts"]["meetings.PhotoSession"], 3)
-        self.assertEqual(manifest["media_files"], 1)
+        self.assertEqual(manifest["media_files"], 7)  # the photo and its six renditions
         newest_on_disk = max(
             name for app, name in MigrationLoader(None).disk_migrations if app == "meetings"
         )

@@ -11,7 +11,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from meetings import revisions, workflow
-from meetings.models import Meeting, PhotoSession
+from meetings.models import Meeting, PhotoSession, renditions
 from tests import factories
 
 
@@ -29,7 +29,10 @@ def cache_control(response):
     return set(response["Cache-Control"].split(", "))
 
 
-class PhotoAccessTests(TestCase):
+class MeetingsInEveryState(TestCase):
+    """A meeting in each state a photo's rule tells apart; each test adds its photos (files
+    go to the test's own MEDIA_ROOT, tests/conftest.py)."""
+
     @classmethod
     def setUpTestData(cls):
         now = timezone.now()
@@ -52,6 +55,8 @@ class PhotoAccessTests(TestCase):
             "merged into another": merged,
         }
 
+
+class PhotoAccessTests(MeetingsInEveryState):
     def test_a_photo_is_stored_under_a_name_that_cannot_be_guessed(self):
         name = photo_of(self.published).image.name
         self.assertRegex(name, r"^photos/[0-9a-f]{32}\.gif$")
@@ -157,6 +162,88 @@ class PhotoAccessTests(TestCase):
         self.assertEqual(response.status_code, 400)
 
 
+def rendition_urls(photo):
+    return [file.url for file in renditions.rendition_files(photo)]
+
+
+class RenditionAccessTests(MeetingsInEveryState):
+    """A photo's renditions are its own smaller copies: the same rule serves them."""
+
+    def test_renditions_are_named_after_their_photo_in_its_folder(self):
+        photo = photo_of(self.published)
+        names = [file.name for file in renditions.rendition_files(photo)]
+        self.assertEqual(len(names), 6)
+        for name in names:
+            self.assertRegex(name, rf"^photos/renditions/{photo.image.name[7:]}/\d+\.(webp|jpg)$")
+
+    def test_renditions_of_photos_the_public_cannot_see_are_not_found(self):
+        for state, meeting in self.hidden.items():
+            for url in rendition_urls(photo_of(meeting)):
+                with self.subTest(state, url=url[-10:]):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_renditions_of_published_and_withdrawn_meetings_are_served_and_cacheable(self):
+        for meeting in (self.published, self.withdrawn):
+            for url in rendition_urls(photo_of(meeting)):
+                with self.subTest(meeting.get_state_display(), url=url[-10:]):
+                    with self.assertNumQueries(1):
+                        response = self.client.get(url)
+                    self.assertEqual(response.status_code, 200)
+                    kind = "image/webp" if url.endswith(".webp") else "image/jpeg"
+                    self.assertEqual(response["Content-Type"], kind)
+                    self.assertEqual(cache_control(response), {"public", "max-age=300"})
+
+    def test_staff_see_every_rendition_but_nobody_caches_it(self):
+        self.client.force_login(self.editor)
+        for state, meeting in self.hidden.items():
+            for url in rendition_urls(photo_of(meeting)):
+                with self.subTest(state, url=url[-10:]):
+                    response = self.client.get(url)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertEqual(cache_control(response), {"private", "no-store"})
+
+    def test_a_rendition_of_a_photo_added_in_a_correction_is_hidden_until_approved(self):
+        shared = photo_of(self.published, "shared.gif")
+        draft = workflow.start_correction(self.published, by=self.editor)
+        added = photo_of(draft, "added.gif")
+        self.assertEqual(self.client.get(shared.webp_800.url).status_code, 200)
+        self.assertEqual(self.client.get(added.webp_800.url).status_code, 404)
+        workflow.submit_for_review(draft, by=self.editor)
+        workflow.approve(Meeting.objects.get(pk=draft.pk), by=self.publisher)
+        self.assertEqual(self.client.get(added.webp_800.url).status_code, 200)
+
+    @override_settings(PORTAL_MEDIA_ACCEL_REDIRECT="/protected-media/")
+    def test_with_accel_redirect_nginx_sends_renditions_too(self):
+        rendition = photo_of(self.published).jpeg_480
+        response = self.client.get(rendition.url)
+        self.assertEqual(response["X-Accel-Redirect"], f"/protected-media/{rendition.name}")
+        self.assertEqual(response["Content-Type"], "image/jpeg")
+        hidden = self.client.get(photo_of(self.hidden["draft"]).jpeg_480.url)
+        self.assertEqual(hidden.status_code, 404)
+        self.assertNotIn("X-Accel-Redirect", hidden)
+
+    def test_odd_rendition_addresses_are_not_found(self):
+        public = photo_of(self.published).image.name.removeprefix("photos/")
+        folder = f"{settings.MEDIA_URL}photos/renditions/"
+        addresses = [
+            f"{folder}{public}/123.webp",  # a width no rendition has
+            f"{folder}{public}/480.png",
+            f"{folder}{public}/480.webp/480.webp",
+            f"{folder}{public}//480.webp",
+            f"{folder}../{public}/480.webp",
+            f"{folder}..%2f..%2fportal/settings.py/480.webp",
+            f"{folder}no-such-photo.gif/480.webp",
+            f"{folder}{public}",
+            folder,
+        ]
+        for who in ("the public", "staff"):
+            if who == "staff":
+                self.client.force_login(self.editor)
+            for address in addresses:
+                with self.subTest(who=who, address=address[-40:]):
+                    self.assertEqual(self.client.get(address).status_code, 404)
+
+
 class RenamingOldPhotosTests(TestCase):
     def test_a_photo_under_an_old_name_gets_an_unguessable_one_everywhere(self):
         meeting = factories.meeting()
@@ -211,7 +298,23 @@ class SharedPreviewPhotoTests(TestCase):
                 url = f"{self.photo.image.url}?preview={token}"
                 self.assertEqual(self.client.get(url).status_code, 404)
 
+    def test_every_rendition_on_the_preview_page_answers_only_with_its_token(self):
+        import lxml.html
+
+        page = lxml.html.fromstring(self.client.get(self.link.get_absolute_url()).content)
+        srcsets = page.xpath("//figure//source/@srcset | //figure//img/@srcset")
+        urls = [entry.split()[0] for srcset in srcsets for entry in srcset.split(", ")]
+        self.assertTrue(urls)
+        for url in urls:
+            with self.subTest(url=url):
+                self.assertTrue(url.endswith(f"?preview={self.link.token}"))
+                self.assertEqual(self.client.get(url).status_code, 200)
+                self.assertEqual(self.client.get(url.split("?")[0]).status_code, 404)
+        [original] = page.xpath("//figure//a[@download]/@href")
+        self.assertEqual(original, f"{self.photo.image.url}?preview={self.link.token}")
+
     def test_a_revoked_link_shows_no_photo(self):
         workflow.revoke_preview(self.link, by=self.publisher)
-        url = f"{self.photo.image.url}?preview={self.link.token}"
-        self.assertEqual(self.client.get(url).status_code, 404)
+        for address in (self.photo.image.url, self.photo.webp_480.url):
+            url = f"{address}?preview={self.link.token}"
+            self.assertEqual(self.client.get(url).status_code, 404)

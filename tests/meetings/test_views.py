@@ -63,14 +63,10 @@ class MeetingPageTests(TestCase):
             html=True,
         )
 
-    def test_a_photo_session_without_an_image_shows_its_caption_alone(self):
+    def test_a_photo_caption_waiting_for_its_image_is_left_out(self):
         response = self.get()
-        self.assertContains(
-            response,
-            '<figure class="photo-session"><figcaption>Photo session before the meeting'
-            "</figcaption></figure>",
-            html=True,
-        )
+        self.assertNotContains(response, "<figure")
+        self.assertNotContains(response, "Photo session before the meeting")
 
     def test_a_photo_shows_with_its_alt_text_and_caption(self):
         meeting = factories.meeting(self.page)
@@ -83,7 +79,7 @@ class MeetingPageTests(TestCase):
         response = self.client.get(meeting.get_absolute_url())
         self.assertContains(response, 'alt="Two ministers shake hands"')
         self.assertContains(response, 'width="1" height="1"')
-        self.assertContains(response, "<figcaption>Handshake</figcaption>", html=True)
+        self.assertContains(response, "Handshake", count=1)
 
     def test_tags_link_to_topic_pages_and_the_page_links_back(self):
         response = self.get()

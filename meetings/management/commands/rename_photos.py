@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from meetings.caching import content_changed
-from meetings.models import MeetingRevision, PhotoSession, photo_upload_path
+from meetings.models import MeetingRevision, PhotoSession, photo_upload_path, renditions
 
 UNGUESSABLE = re.compile(r"photos/[0-9a-f]{32}(\.[a-z]+)?")
 
@@ -49,7 +49,10 @@ class Command(BaseCommand):
             raise
         for old, new in renamed.items():
             storage.delete(old)
+            for rendition in renditions.rendition_names(old):  # named after the old name
+                storage.delete(rendition)
             self.stdout.write(f"{old} → {new}")
+        renditions.make_renditions(PhotoSession.objects.filter(image__in=renamed.values()))
         self.stdout.write(f"Renamed {len(renamed)} photos.")
 
 
