@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run dev test check bench install tools clean
+.PHONY: run dev test check bench install tools clean messages
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ tools:
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar axe-core
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
+
+# The Japanese catalogue: refresh locale/ja from the code, then compile it (GNU gettext).
+# Both files are committed, so a fresh machine needs neither gettext nor this step.
+messages: $(INSTALLED)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ja --no-location --no-obsolete \
+	  --ignore=.venv --ignore=.tools --ignore=staticfiles --ignore=bench --ignore=media --ignore=tests
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l ja --ignore=.venv
 
 # A local secret key, made once, so `make run` serves with DEBUG off like production.
 .secret-key:

@@ -2,7 +2,6 @@
 
 Each feed exists in every language of the site (/ja/… for Japanese), in that language."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
+
+from portal.context_processors import site_name
 
 from .models import Meeting, attach_tags, public_relations_pages, tag_list, topic_name
 
@@ -22,7 +23,7 @@ class MeetingFeed(Feed):
     item_count = 30  # the feed's language is the page's (Feed.language left unset)
 
     def author_name(self):
-        return settings.PORTAL_SITE_NAME
+        return site_name()
 
     def meetings(self, obj):
         return Meeting.objects.published()
@@ -60,7 +61,7 @@ class MeetingFeed(Feed):
         return max(meeting.updated_at, meeting.published_at)
 
     def item_author_name(self, meeting):
-        return settings.PORTAL_SITE_NAME
+        return site_name()
 
     def item_categories(self, meeting):
         return [topic_name(tag) for tag in tag_list(meeting)]
@@ -87,7 +88,7 @@ class AtomMixin:
 
 class AllMeetingsRssFeed(MeetingFeed):
     def title(self):
-        return _("%(site)s: meetings") % {"site": settings.PORTAL_SITE_NAME}
+        return _("%(site)s: meetings") % {"site": site_name()}
 
     def link(self):
         return reverse("meetings:archive")
@@ -134,7 +135,7 @@ class TopicRssFeed(MeetingFeed):
         return Meeting.objects.published().carrying_topic(topic)
 
     def title(self, topic):
-        return f"{settings.PORTAL_SITE_NAME}: {topic_name(topic)}"
+        return f"{site_name()}: {topic_name(topic)}"
 
     def link(self, topic):
         return reverse("meetings:topic", kwargs={"slug": topic.slug})

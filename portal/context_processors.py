@@ -3,8 +3,15 @@ from django.urls import translate_url
 from django.utils import translation
 
 
+def site_name():
+    """The ministry's name in the language of the page being made."""
+    if translation.get_language() == "ja":
+        return settings.PORTAL_SITE_NAME_JA
+    return settings.PORTAL_SITE_NAME
+
+
 def site(request):
-    return {"site_name": settings.PORTAL_SITE_NAME}
+    return {"site_name": site_name()}
 
 
 def languages(request):

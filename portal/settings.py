@@ -229,6 +229,8 @@ LOGGING = {
 # The ministry's own country: relations page titles read "<HOME>-<Counterpart> Relations".
 PORTAL_HOME_COUNTRY = os.environ.get("PORTAL_HOME_COUNTRY", "Japan")
 PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "Ministry of Foreign Affairs")
+# The name Japanese pages and feeds show.
+PORTAL_SITE_NAME_JA = os.environ.get("PORTAL_SITE_NAME_JA", "外務省")
 # Where the public site is served; commands print addresses under it.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
