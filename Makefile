@@ -23,6 +23,8 @@ install: $(INSTALLED)
 tools:
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar axe-core
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+	# Japanese glyphs, so screenshots of Japanese pages show text rather than empty boxes.
+	fc-list | grep -qi ipagothic || (apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-ipafont-gothic)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
 
 # The Japanese catalogue: refresh locale/ja from the code, then compile it (GNU gettext).

@@ -1,4 +1,5 @@
-"""Public pages are valid HTML (Nu HTML Checker) and pass axe's WCAG 2.1 AA rules in Chromium.
+"""Public pages, in English and Japanese, are valid HTML (Nu HTML Checker), pass axe's WCAG
+2.2 AA rules in Chromium, and fit a 375 px phone.
 
 The checkers are outside Python: Debian's Chromium, and the npm packages vnu-jar and
 axe-core (`make tools` installs them into .tools/). Without them these tests skip, unless
@@ -7,6 +8,7 @@ REQUIRE_BROWSER_TESTS is set, as CI sets it: there a missing tool fails the suit
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,75 +65,117 @@ def require(available, what):
     pytest.skip(f"{what} is missing; run `make tools`")
 
 
+# Screenshots of each page kind at a phone's and a desktop's width, kept by CI.
+SCREENSHOTS = Path(
+    os.environ.get(
+        "PORTAL_SCREENSHOTS", Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+    )
+)
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+
 @pytest.fixture
 def site(db):
+    """{page kind: address} of every kind of public page, in English and in Japanese."""
     region = factories.region("Asia")
+    region.name_ja = "アジア"
+    region.save()
     page = factories.relations_page("India", region=region, slug="india")
+    page.title_ja, page.counterpart_ja = "日印関係", "インド"
+    page.introduction_ja = "日本とインドの関係について。"
+    page.save()
     meeting = factories.full_meeting(page, tags=["North Korea", "G7"])
+    meeting.title_ja = "日印外相会談"
+    meeting.lead_ja = "両外相は会談を行い、北朝鮮の核・ミサイル問題について協議しました。"
+    meeting.save()
+    meeting.agenda_items.filter(position=1).update(text_ja="二国間関係について意見交換しました。")
     meeting.photo_sessions.create(
         caption="Handshake",
+        caption_ja="握手",
         alt_text="The two ministers shake hands",
+        alt_text_ja="握手する両外相",
         credit="Cabinet Public Affairs Office",
         position=99,
-        image=factories.uploaded_gif("handshake.gif"),
+        image=factories.uploaded_image(1600, 1000, name="handshake.jpg"),
     )
+    english_only = factories.full_meeting(page, title="Japan-India Summit Telephone Talk")
     withdrawn = factories.meeting(page, title="A withdrawn readout")
     workflow.take_down(
         withdrawn, by=workflow.SITE, kind="withdrawn", note="It named the wrong minister."
     )
-    return [
-        withdrawn.get_absolute_url(),
-        reverse("meetings:home"),
-        reverse("relations:index"),
-        page.get_absolute_url(),
-        meeting.get_absolute_url(),
-        reverse("meetings:archive"),
-        reverse("meetings:archive-year", args=[meeting.date.year]),
-        reverse("meetings:topics"),
-        reverse("meetings:topic", args=["north-korea"]),
-        "/no-such-page/",
-    ]
+    english = {
+        "withdrawn meeting": withdrawn.get_absolute_url(),
+        "home": reverse("meetings:home"),
+        "relations index": reverse("relations:index"),
+        "relations page": page.get_absolute_url(),
+        "meeting": meeting.get_absolute_url(),
+        "meeting in English only": english_only.get_absolute_url(),
+        "archive": reverse("meetings:archive"),
+        "archive year": reverse("meetings:archive-year", args=[meeting.date.year]),
+        "topics": reverse("meetings:topics"),
+        "topic": reverse("meetings:topic", args=["north-korea"]),
+        "404": "/no-such-page/",
+    }
+    return {
+        **{f"{kind} (en)": url for kind, url in english.items()},
+        **{f"{kind} (ja)": "/ja" + url for kind, url in english.items()},
+    }
 
 
 def test_public_pages_are_valid_html(site, client, tmp_path):
     java = shutil.which("java")
     require(java and VNU_JAR.exists(), "java with the Nu HTML Checker (vnu.jar)")
-    files = []
-    for number, url in enumerate(site):
+    files = {}
+    for number, (kind, url) in enumerate(site.items()):
         path = tmp_path / f"page-{number}.html"
         path.write_bytes(client.get(url).content)
-        files.append(str(path))
+        files[str(path)] = kind
     result = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *files],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     problems = [
-        f"{site[files.index(m['url'].removeprefix('file:'))]}:{m.get('lastLine')}: {m['message']}"
+        f"{files[m['url'].removeprefix('file:')]}:{m.get('lastLine')}: {m['message']}"
         for m in messages
     ]
     assert problems == []
 
 
-def test_public_pages_pass_axe(site, live_server, monkeypatch):
+def test_public_pages_pass_axe_and_fit_a_phone(site, live_server, monkeypatch):
+    """axe-core's WCAG 2.2 AA rules and best practices on every page kind, both languages;
+    at 375 px nothing scrolls sideways. Screenshots at both widths go to SCREENSHOTS."""
     require(Path(CHROMIUM).exists() and AXE_JS.exists(), "Chromium and axe-core")
     playwright = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     axe = AXE_JS.read_text()
-    violations = {}
+    violations, too_wide = {}, {}
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        for url in site:
-            page.goto(live_server.url + url)
-            page.add_script_tag(content=axe)
-            result = page.evaluate(
-                "async () => await axe.run(document, {runOnly: "
-                "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-            )
-            if result["violations"]:
-                violations[url] = [(v["id"], v["help"]) for v in result["violations"]]
+        for device, width in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            for kind, url in site.items():
+                page.goto(live_server.url + url)
+                name = re.sub(r"[^a-z0-9]+", "-", f"{kind} {device}".lower()).strip("-")
+                page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+                if device == "phone":
+                    overflow = page.evaluate(
+                        "document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    if overflow > 0:
+                        too_wide[kind] = overflow
+                    continue
+                page.add_script_tag(content=axe)
+                result = page.evaluate(
+                    "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', "
+                    "'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']})"
+                )
+                if result["violations"]:
+                    violations[kind] = [(v["id"], v["help"]) for v in result["violations"]]
+            page.close()
         browser.close()
     assert violations == {}
+    assert too_wide == {}, "pages wider than a 375 px phone (px too wide)"
