@@ -24,9 +24,9 @@ def po_entries(path):
                 current = keyword[1]
                 line = line[len(current) + 1 :]
             if current and line.startswith('"'):
-                strings[current] += line[1:-1].encode().decode("unicode_escape").encode(
-                    "latin-1"
-                ).decode("utf-8")
+                strings[current] += (
+                    line[1:-1].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+                )
         if strings["msgid"]:
             entries.append((strings["msgid"], strings["msgstr"], flags))
     return entries
@@ -49,9 +49,8 @@ class JapaneseCatalogueTests(SimpleTestCase):
     def test_placeholders_survive_translation(self):
         for msgid, msgstr, _ in po_entries(CATALOGUE / "django.po"):
             with self.subTest(msgid=msgid):
-                self.assertEqual(
-                    sorted(re.findall(r"%\(\w+\)s", msgid)), sorted(re.findall(r"%\(\w+\)s", msgstr))
-                )
+                placeholders = [sorted(re.findall(r"%\(\w+\)s", text)) for text in (msgid, msgstr)]
+                self.assertEqual(*placeholders)
 
     def test_django_uses_it(self):
         with translation.override("ja"):

@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from meetings import topics
+from meetings import revisions, topics
 from meetings.importing import Vocabulary, decode, parse_readout, save_readout
-from meetings.models import Meeting
+from meetings.models import Meeting, Topic
 from relations.models import Region, RelationsPage
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -28,8 +28,13 @@ class Command(BaseCommand):
                 topics.define_topic(topic["name"], "\n".join(topic["synonyms"]))
             vocabulary = Vocabulary.from_database()
             readouts = sorted((DEMO_DIR / "readouts").glob("*.txt"))
+            japanese = json.loads((DEMO_DIR / "japanese.json").read_text())
             for path in readouts:
-                save_readout(parse_readout(decode(path.read_bytes()), vocabulary), publish=True)
+                parsed = parse_readout(decode(path.read_bytes()), vocabulary)
+                meeting = save_readout(parsed, publish=True).meeting
+                if path.stem in japanese["readouts"]:
+                    self.add_japanese_readout(meeting, japanese["readouts"][path.stem])
+            self.add_japanese_names(japanese)
         self.stdout.write(
             f"Demo content loaded: {pages} relations pages, {len(readouts)} published readouts."
         )
@@ -44,3 +49,26 @@ class Command(BaseCommand):
                 RelationsPage.objects.create(region=region, **page)
                 count += 1
         return count
+
+    def add_japanese_names(self, japanese):
+        for slug, name in japanese["regions"].items():
+            Region.objects.filter(slug=slug).update(name_ja=name)
+        for slug, fields in japanese["relations_pages"].items():
+            RelationsPage.objects.filter(slug=slug).update(
+                **{f"{name}_ja": value for name, value in fields.items()}
+            )
+        for name, label in japanese["topics"].items():
+            Topic.objects.filter(tag__name=name).update(label_ja=label)
+
+    def add_japanese_readout(self, meeting, text):
+        """The Japanese version of a readout, beside its English, kept as a revision."""
+        meeting.title_ja, meeting.lead_ja = text["title"], text["lead"]
+        meeting.place_ja = text.get("place", "")
+        meeting.save()
+        for item, item_text in zip(meeting.agenda_items.all(), text["items"], strict=True):
+            item.text_ja = item_text
+            item.save(update_fields=["text_ja"])
+        for photo, caption in zip(meeting.photo_sessions.all(), text["photos"], strict=False):
+            photo.caption_ja = caption
+            photo.save(update_fields=["caption_ja"])
+        revisions.record(meeting, event="Demo content: the Japanese version added")
