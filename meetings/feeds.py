@@ -54,7 +54,7 @@ class MeetingFeed(Feed):
         return meeting.published_at
 
     def item_updateddate(self, meeting):
-        return max(meeting.updated_at, meeting.published_at)
+        return meeting.last_public_change
 
     def item_author_name(self, meeting):
         return settings.PORTAL_SITE_NAME

@@ -1,5 +1,10 @@
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
-from .public import public_relations_pages, public_tags, regions_with_public_pages
+from .public import (
+    public_relations_pages,
+    public_tags,
+    regions_with_public_pages,
+    with_last_public_change,
+)
 from .publication import (
     ChangeNote,
     FormerAddress,
@@ -45,4 +50,5 @@ __all__ = [
     "regions_with_public_pages",
     "tag_list",
     "validate_photo",
+    "with_last_public_change",
 ]

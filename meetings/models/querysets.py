@@ -2,7 +2,8 @@
 lookup of a meeting by its address, as named queryset methods (`Meeting.objects.…`)."""
 
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .readout import AgendaItem
@@ -117,7 +118,23 @@ class MeetingQuerySet(models.QuerySet):
         return (
             self.select_related("meeting_type", "relations_page")
             .prefetch_related("change_notes")
+            .with_last_public_change()
             .order_by("-published_at", "-pk")
+        )
+
+    def with_last_public_change(self):
+        """Each meeting with `last_public_change`: when what the public sees of it last changed.
+
+        That is its publication time, or a later step that changed it in public (a correction
+        applied, a republication, a withdrawal): not `updated_at`, which every save moves,
+        drafts and imports included."""
+        latest_step = public_steps().filter(meeting=OuterRef("pk")).order_by("-at").values("at")[:1]
+        # Coalesced on both sides: SQLite's GREATEST is NULL when any argument is.
+        return self.annotate(
+            last_public_change=Greatest(
+                Coalesce("published_at", Subquery(latest_step)),
+                Coalesce(Subquery(latest_step), "published_at"),
+            )
         )
 
     def with_readout(self):
@@ -125,3 +142,15 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("meeting_type", "relations_page").prefetch_related(
             "participants", "photo_sessions", "agenda_items", "change_notes"
         )
+
+
+def public_steps():
+    """Entries of the publication log for steps into or out of what the public sees: a
+    publication, a correction applied, a takedown, an unpublication, an expiry."""
+    # Imported here: the log's model module imports this one (through meetings.py).
+    from .publication import PublicationLogEntry
+
+    public_states = ["published", "taken_down"]
+    return PublicationLogEntry.objects.filter(
+        Q(from_state__in=public_states) | Q(to_state__in=public_states)
+    )
