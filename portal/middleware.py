@@ -51,9 +51,11 @@ class LanguageFromAddressMiddleware:
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Only for this request: the thread's language is restored after it, so code that
+        # runs next in the thread (a test, a command) does not inherit /ja/.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 
