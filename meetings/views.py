@@ -1,9 +1,12 @@
 import functools
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -17,11 +20,16 @@ from .models import (
     public_tags,
     regions_with_public_pages,
 )
+from .sharing import SharedPage, lead_image, news_article, summary, timestamp
 
 
-class HomeView(TemplateView):
+class HomeView(SharedPage, TemplateView):
     template_name = "home.html"
     latest_count = 10
+    schema_type = "WebSite"
+
+    def page_title(self):
+        return settings.PORTAL_SITE_NAME
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -30,11 +38,17 @@ class HomeView(TemplateView):
         return context
 
 
-class RelationsIndexView(ListView):
+class RelationsIndexView(SharedPage, ListView):
     """Every relations page, grouped by region in the editors' order."""
 
     template_name = "relations/relationspage_list.html"
     context_object_name = "regions"
+
+    def page_title(self):
+        return _("Relations by region")
+
+    def page_description(self):
+        return _("The ministry’s relations with each country and region, and its meetings.")
 
     def get_queryset(self):
         return regions_with_public_pages()
@@ -45,9 +59,22 @@ class RelationsIndexView(ListView):
         return context
 
 
-class RelationsPageDetailView(DetailView):
+class RelationsPageDetailView(SharedPage, DetailView):
     template_name = "relations/relationspage_detail.html"
     context_object_name = "relations_page"
+
+    def page_title(self):
+        return self.object.title
+
+    def page_description(self):
+        return summary(self.object.introduction) or self.object.title
+
+    def breadcrumbs(self):
+        region = self.object.region
+        trail = [(_("Relations by region"), reverse("relations:index"))]
+        if region is not None:
+            trail.append((region.name, region.get_absolute_url()))
+        return trail
 
     def get_queryset(self):
         return public_relations_pages().select_related("region")
@@ -60,10 +87,30 @@ class RelationsPageDetailView(DetailView):
         return context
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(SharedPage, DetailView):
     """A published meeting; or what is left at the address of one that was taken down."""
 
     context_object_name = "meeting"
+    og_type = "article"
+
+    def page_title(self):
+        return self.object.title
+
+    def page_description(self):
+        return summary(self.object.lead)
+
+    def breadcrumbs(self):
+        return meeting_breadcrumbs(self.object)
+
+    def share_image(self):
+        return lead_image(self.request, self.object)
+
+    def describe(self, share):
+        share.published = timestamp(self.object.published_at)
+        share.modified = timestamp(self.object.last_public_change)
+
+    def main_entity(self, share):
+        return news_article(self.request, self.object, share)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -85,7 +132,7 @@ class MeetingDetailView(DetailView):
         return meeting
 
     def at_address(self, meetings):
-        return meetings.with_readout().at_address(**self.kwargs)
+        return meetings.with_readout().with_last_public_change().at_address(**self.kwargs)
 
     def moved_from_address(self):
         """The public meeting a correction moved away from this address, if any."""
@@ -104,12 +151,37 @@ class MeetingDetailView(DetailView):
         return TemplateResponse(self.request, "410.html", {"meeting": meeting}, status=410)
 
 
-class MeetingArchiveView(ListView):
+def meeting_breadcrumbs(meeting):
+    """The pages above a meeting's: its preview shows them too."""
+    return [
+        (_("Relations by region"), reverse("relations:index")),
+        (meeting.relations_page.title, meeting.relations_page.get_absolute_url()),
+    ]
+
+
+class MeetingArchiveView(SharedPage, ListView):
     """All published meetings, newest first, optionally of one year."""
 
     paginate_by = 50
     context_object_name = "meetings"
     template_name = "meetings/meeting_archive.html"
+
+    def page_title(self):
+        if "year" in self.kwargs:
+            return _("Meetings in %(year)s") % {"year": self.kwargs["year"]}
+        return _("All meetings")
+
+    def page_description(self):
+        if "year" in self.kwargs:
+            return _("Readouts of the diplomatic meetings of %(year)s, newest first.") % {
+                "year": self.kwargs["year"]
+            }
+        return _("Readouts of every diplomatic meeting, newest first.")
+
+    def breadcrumbs(self):
+        if "year" in self.kwargs:
+            return [(_("All meetings"), reverse("meetings:archive"))]
+        return []
 
     def get_queryset(self):
         meetings = Meeting.objects.published().for_listing()
@@ -128,21 +200,38 @@ class MeetingArchiveView(ListView):
         return context
 
 
-class TopicIndexView(ListView):
+class TopicIndexView(SharedPage, ListView):
     template_name = "meetings/topic_list.html"
     context_object_name = "topics"
+
+    def page_title(self):
+        return _("Topics")
+
+    def page_description(self):
+        return _("Topics of the readouts, to follow across every country and year.")
 
     def get_queryset(self):
         return public_tags().order_by("name")
 
 
-class TopicDetailView(ListView):
+class TopicDetailView(SharedPage, ListView):
     """The meetings that carry a topic, themselves or through an agenda item."""
 
     paginate_by = 25
     allow_empty = False  # a topic only drafts carry has no public page
     template_name = "meetings/topic_detail.html"
     context_object_name = "meetings"
+
+    def page_title(self):
+        return self.topic.name
+
+    def page_description(self):
+        return _("Readouts of meetings on %(topic)s, across every country and year.") % {
+            "topic": self.topic.name
+        }
+
+    def breadcrumbs(self):
+        return [(_("Topics"), reverse("meetings:topics"))]
 
     def get_queryset(self):
         self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -193,7 +282,14 @@ def render_preview(request, meeting, *, shared_link=None, revision=None):
     response = TemplateResponse(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "preview": True, "shared_link": shared_link, "revision": revision},
+        {
+            "meeting": meeting,
+            "preview": True,
+            "shared_link": shared_link,
+            "revision": revision,
+            "page_title": meeting.title,
+            "breadcrumbs": meeting_breadcrumbs(meeting),
+        },
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "private, no-store"
