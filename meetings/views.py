@@ -1,7 +1,6 @@
 import functools
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import topics
+from relations.models import RelationsPage
+
+from . import timeline, topics
+from .facets import Facets
 from .models import (
-    AgendaItem,
     Meeting,
     PreviewLink,
     attach_tags,
@@ -215,12 +216,31 @@ class TopicIndexView(SharedPage, ListView):
 
 
 class TopicDetailView(SharedPage, ListView):
-    """The meetings that carry a topic, themselves or through an agenda item."""
+    """A topic's timeline: every public agenda item on it, newest first, filterable by
+    relations page and year (meetings/timeline.py)."""
 
     paginate_by = 25
-    allow_empty = False  # a topic only drafts carry has no public page
     template_name = "meetings/topic_detail.html"
-    context_object_name = "meetings"
+    context_object_name = "entries"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.facets = Facets(
+            timeline.counts(self.topic),
+            year=self.request.GET.get("year"),
+            key=self.request.GET.get("relations"),
+        )
+        if not self.facets:
+            raise Http404("No public meeting carries this topic.")
+        return timeline.Timeline(
+            self.topic,
+            total=self.facets.total,
+            relations=self.facets.key,
+            year=self.facets.chosen_year,
+        )
+
+    def canonical_query(self):
+        return {"relations": self.facets.key, "year": self.facets.year}
 
     def page_title(self):
         return self.topic.name
@@ -233,24 +253,16 @@ class TopicDetailView(SharedPage, ListView):
     def breadcrumbs(self):
         return [(_("Topics"), reverse("meetings:topics"))]
 
-    def get_queryset(self):
-        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        tagged_items = AgendaItem.objects.filter(tags=self.topic)
-        return (
-            Meeting.objects.published()
-            .carrying_topic(self.topic)
-            .for_listing()
-            .prefetch_related(Prefetch("agenda_items", tagged_items, to_attr="topic_items"))
-        )
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(topic=self.topic, **kwargs)
-        meetings = context["meetings"]
-        anchors = AgendaItem.objects.anchors([meeting.pk for meeting in meetings])
-        for meeting in meetings:
-            for item in meeting.topic_items:
-                item.anchor = anchors[item.pk]
-        return context
+        pages = RelationsPage.objects.filter(slug__in=self.facets.all_keys).order_by("counterpart")
+        return super().get_context_data(
+            topic=self.topic,
+            facets=self.facets,
+            years=self.facets.years(),
+            relations_pages=self.facets.keys({page.slug: page.counterpart for page in pages}),
+            related_topics=timeline.related_topics(self.topic),
+            **kwargs,
+        )
 
 
 def follows_topic_redirects(url_name):

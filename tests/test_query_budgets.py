@@ -19,7 +19,8 @@ QUERIES = {
     "archive": 3,
     "archive year": 3,
     "topics": 1,
-    "topic": 6,
+    "topic": 8,
+    "topic of one relations page and year": 8,
     "meeting": 6,
     "feed rss": 3,
     "feed atom": 3,
@@ -48,6 +49,8 @@ class QueryBudgetTests(TestCase):
             "archive year": reverse("meetings:archive-year", args=[meeting.date.year]),
             "topics": reverse("meetings:topics"),
             "topic": reverse("meetings:topic", args=["north-korea"]),
+            "topic of one relations page and year": reverse("meetings:topic", args=["north-korea"])
+            + f"?relations=india&year={meeting.date.year}",
             "meeting": meeting.get_absolute_url(),
             "feed rss": reverse("meetings:feed-rss"),
             "feed atom": reverse("meetings:feed-atom"),
