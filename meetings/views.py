@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from relations.models import RelationsPage
 
-from . import timeline, topics
+from . import related, timeline, topics
 from .facets import Facets
 from .models import (
     Meeting,
@@ -112,6 +112,15 @@ class MeetingDetailView(SharedPage, DetailView):
 
     def main_entity(self, share):
         return news_article(self.request, self.object, share)
+
+    def get_context_data(self, **kwargs):
+        previous_meeting, next_meeting = related.previous_and_next(self.object)
+        return super().get_context_data(
+            previous_meeting=previous_meeting,
+            next_meeting=next_meeting,
+            related_meetings=related.related_meetings(self.object),
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         try:

@@ -21,7 +21,7 @@ QUERIES = {
     "topics": 1,
     "topic": 8,
     "topic of one relations page and year": 8,
-    "meeting": 6,
+    "meeting": 8,
     "feed rss": 3,
     "feed atom": 3,
     "relations page feed rss": 4,

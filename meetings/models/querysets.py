@@ -1,10 +1,13 @@
 """Which meetings: every rule about what is public, scheduled, expired or due, and every
 lookup of a meeting by its address, as named queryset methods (`Meeting.objects.…`)."""
 
+from datetime import time
+
 from django.db import models
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import F, Func, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from taggit.models import TaggedItem
 
 from .readout import AgendaItem
 
@@ -101,10 +104,53 @@ class MeetingQuerySet(models.QuerySet):
 
     def carrying_topic(self, tag):
         """Meetings tagged with the topic, themselves or through one of their agenda items."""
+        return self.carrying_any_topic([tag])
+
+    def carrying_any_topic(self, tags):
+        """Meetings tagged with any of the topics, themselves or through an agenda item."""
         return self.filter(
-            Q(pk__in=self.model.objects.filter(tags=tag).values("pk"))
-            | Q(pk__in=AgendaItem.objects.filter(tags=tag).values("meeting_id"))
+            Q(pk__in=self.model.objects.filter(tags__in=tags).values("pk"))
+            | Q(pk__in=AgendaItem.objects.filter(tags__in=tags).values("meeting_id"))
         )
+
+    def sharing_topics(self, tags):
+        """Meetings carrying any of the topics, with `shared_topics`: how many of them each
+        carries, itself or through its items; the most first, then the newest."""
+        carried = TaggedItem.objects.filter(
+            tag__in=tags, content_type__app_label="meetings"
+        ).filter(
+            Q(content_type__model="meeting", object_id=OuterRef("pk"))
+            | Q(
+                content_type__model="agendaitem",
+                object_id__in=AgendaItem.objects.filter(meeting=OuterRef(OuterRef("pk"))).values(
+                    "pk"
+                ),
+            )
+        )
+        return (
+            self.carrying_any_topic(tags)
+            .annotate(shared_topics=distinct_count(carried, "tag_id"))
+            .order_by("-shared_topics", "-date", "-pk")
+        )
+
+    def around(self, meeting):
+        """The meeting just before this one under its relations page and the one just after
+        (by date, then start time, then the order they were entered): at most two, in one
+        query. `in_sequence` is the order they are compared in."""
+        same_page = (
+            self.filter(relations_page=meeting.relations_page_id)
+            .exclude(pk=meeting.pk)
+            .alias(starts=Coalesce("start_time", Value(time.min)))
+        )
+        date, starts = meeting.date, meeting.start_time or time.min
+        before = (
+            Q(date__lt=date)
+            | Q(date=date, starts__lt=starts)
+            | Q(date=date, starts=starts, pk__lt=meeting.pk)
+        )
+        previous = same_page.filter(before).order_by("-date", "-starts", "-pk").values("pk")[:1]
+        following = same_page.exclude(before).order_by("date", "starts", "pk").values("pk")[:1]
+        return self.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
 
     def newest_first(self):
         return self.order_by("-date", "-start_time", "-published_at", "-pk")
@@ -142,6 +188,23 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("meeting_type", "relations_page").prefetch_related(
             "participants", "photo_sessions", "agenda_items", "change_notes"
         )
+
+
+def in_sequence(meeting):
+    """The order of meetings under a relations page, as `around` compares them."""
+    return (meeting.date, meeting.start_time or time.min, meeting.pk)
+
+
+def distinct_count(queryset, field):
+    """A subquery: how many distinct values of `field` the queryset's rows hold."""
+    counted = Func(
+        F(field),
+        function="COUNT",
+        template="%(function)s(DISTINCT %(expressions)s)",
+        output_field=IntegerField(),
+    )
+    # No GROUP BY: the count is over all the rows, so the subquery gives one row.
+    return Subquery(queryset.order_by().annotate(count=counted).values("count"))
 
 
 def public_steps():
