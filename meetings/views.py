@@ -15,6 +15,7 @@ from . import related, timeline, topics
 from .facets import Facets
 from .models import (
     Meeting,
+    MeetingType,
     PreviewLink,
     attach_tags,
     public_relations_pages,
@@ -80,12 +81,28 @@ class RelationsPageDetailView(SharedPage, DetailView):
     def get_queryset(self):
         return public_relations_pages().select_related("region")
 
+    def canonical_query(self):
+        return {"year": self.facets.year, "type": self.facets.key}
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["meetings"] = (
-            Meeting.objects.published().filter(relations_page=self.object).for_listing()
+        meetings = Meeting.objects.published().filter(relations_page=self.object)
+        self.facets = Facets(
+            meetings.counts_by_year_and_type(),
+            year=self.request.GET.get("year"),
+            key=self.request.GET.get("type"),
         )
-        return context
+        if self.facets.year:
+            meetings = meetings.filter(date__year=self.facets.chosen_year)
+        if self.facets.key:
+            meetings = meetings.filter(meeting_type__slug=self.facets.key)
+        types = MeetingType.objects.filter(slug__in=self.facets.all_keys)
+        return super().get_context_data(
+            meetings=meetings.for_listing(),
+            facets=self.facets,
+            years=self.facets.years(),
+            meeting_types=self.facets.keys({kind.slug: kind.name for kind in types}),
+            **kwargs,
+        )
 
 
 class MeetingDetailView(SharedPage, DetailView):

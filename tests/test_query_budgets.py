@@ -15,7 +15,8 @@ from tests import factories
 QUERIES = {
     "home": 3,
     "relations index": 3,
-    "relations page": 2,
+    "relations page": 4,
+    "relations page of one year and type": 4,
     "archive": 3,
     "archive year": 3,
     "topics": 1,
@@ -45,6 +46,8 @@ class QueryBudgetTests(TestCase):
             "home": reverse("meetings:home"),
             "relations index": reverse("relations:index"),
             "relations page": reverse("relations:detail", args=["india"]),
+            "relations page of one year and type": reverse("relations:detail", args=["india"])
+            + f"?year={meeting.date.year}&type=foreign-ministers-meeting",
             "archive": reverse("meetings:archive"),
             "archive year": reverse("meetings:archive-year", args=[meeting.date.year]),
             "topics": reverse("meetings:topics"),

@@ -4,8 +4,8 @@ lookup of a meeting by its address, as named queryset methods (`Meeting.objects.
 from datetime import time
 
 from django.db import models
-from django.db.models import F, Func, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -151,6 +151,16 @@ class MeetingQuerySet(models.QuerySet):
         previous = same_page.filter(before).order_by("-date", "-starts", "-pk").values("pk")[:1]
         following = same_page.exclude(before).order_by("date", "starts", "pk").values("pk")[:1]
         return self.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
+
+    def counts_by_year_and_type(self):
+        """(year, meeting type slug, how many) rows of these meetings, in one query."""
+        rows = (
+            self.annotate(year=ExtractYear("date"), type_slug=F("meeting_type__slug"))
+            .values("year", "type_slug")
+            .annotate(meetings=Count("pk"))
+            .order_by()
+        )
+        return [(row["year"], row["type_slug"], row["meetings"]) for row in rows]
 
     def newest_first(self):
         return self.order_by("-date", "-start_time", "-published_at", "-pk")
