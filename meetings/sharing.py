@@ -20,6 +20,8 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .models import shown_name
+
 # og:locale of each of the site's languages.
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ja": "ja_JP"}
 SCHEMA = "https://schema.org"
@@ -222,7 +224,7 @@ def news_article(request, meeting, share):
         "dateModified": share.modified,
         "publisher": publisher(request),
         "author": publisher(request),
-        "about": [{"@type": "Thing", "name": tag.name} for tag in meeting.topics()],
+        "about": [{"@type": "Thing", "name": shown_name(tag)} for tag in meeting.topics()],
     }
     if share.image:
         article["image"] = [share.image.url]

@@ -164,6 +164,7 @@ def related_topics(topic, count=8):
     )
     return (
         Tag.objects.filter(taggit_taggeditem_items__in=together)
+        .select_related("topic")
         .exclude(pk=topic.pk)
         .exclude(slug="")
         .annotate(occurrences=Count("taggit_taggeditem_items"))

@@ -21,6 +21,7 @@ from .models import (
     public_relations_pages,
     public_tags,
     regions_with_public_pages,
+    shown_name,
 )
 from .sharing import SharedPage, lead_image, news_article, summary, timestamp
 
@@ -238,7 +239,7 @@ class TopicIndexView(SharedPage, ListView):
         return _("Topics of the readouts, to follow across every country and year.")
 
     def get_queryset(self):
-        return public_tags().order_by("name")
+        return public_tags().select_related("topic").order_by("name")
 
 
 class TopicDetailView(SharedPage, ListView):
@@ -250,7 +251,9 @@ class TopicDetailView(SharedPage, ListView):
     context_object_name = "entries"
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.topic = get_object_or_404(
+            Tag.objects.select_related("topic"), slug=self.kwargs["slug"]
+        )
         self.facets = Facets(
             timeline.counts(self.topic),
             year=self.request.GET.get("year"),
@@ -269,11 +272,11 @@ class TopicDetailView(SharedPage, ListView):
         return {"relations": self.facets.key, "year": self.facets.year}
 
     def page_title(self):
-        return self.topic.name
+        return shown_name(self.topic)
 
     def page_description(self):
         return _("Readouts of meetings on %(topic)s, across every country and year.") % {
-            "topic": self.topic.name
+            "topic": shown_name(self.topic)
         }
 
     def breadcrumbs(self):

@@ -8,7 +8,9 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, translate_url
+from taggit.models import Tag
 
+from meetings.models import Topic
 from tests import factories
 
 # Page → the queries it runs: a plain table, one row per public page and feed.
@@ -40,6 +42,9 @@ class QueryBudgetTests(TestCase):
         cls.page = factories.relations_page("India", region=cls.region, slug="india")
         for _ in range(3):
             factories.relations_page(region=cls.region)
+        # Topics with Japanese names: shown without a query per topic.
+        for name, label in [("North Korea", "北朝鮮"), ("G7", "G7"), ("China", "中国")]:
+            Topic.objects.create(tag=Tag.objects.create(name=name), label_ja=label)
 
     def public_urls(self, meeting):
         return {

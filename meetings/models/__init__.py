@@ -22,7 +22,7 @@ from .readout import (
     photo_upload_path,
     validate_photo,
 )
-from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list
+from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, shown_name, tag_list
 
 __all__ = [
     "AgendaItem",
@@ -48,6 +48,7 @@ __all__ = [
     "public_relations_pages",
     "public_tags",
     "regions_with_public_pages",
+    "shown_name",
     "tag_list",
     "validate_photo",
     "with_last_public_change",

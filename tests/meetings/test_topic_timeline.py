@@ -8,8 +8,10 @@ import lxml.html
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from meetings import views, workflow
+from meetings.models import Topic
 from tests import factories
 
 TOPIC = reverse("meetings:topic", args=["north-korea"])
@@ -247,3 +249,23 @@ class RelatedTopicsTests(TimelineTestCase):
             tree.xpath("//section[h2='Related topics']//a/@href")[0],
             reverse("meetings:topic", args=["g7"]),
         )
+
+
+class TopicNamesTests(TimelineTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for name, label in [("North Korea", "北朝鮮"), ("G7", "G7（主要7か国）")]:
+            Topic.objects.create(tag=Tag.objects.get(name=name), label_ja=label)
+
+    def test_japanese_pages_name_topics_as_the_editors_wrote_them_in_japanese(self):
+        response = self.client.get(f"/ja{TOPIC}")
+        self.assertContains(response, "<h1>北朝鮮</h1>", html=True)
+        self.assertContains(response, "G7（主要7か国）")
+        self.assertContains(self.client.get("/ja/topics/"), "北朝鮮")
+        self.assertContains(self.client.get(f"/ja{self.in_2024.get_absolute_url()}"), "北朝鮮")
+
+    def test_english_pages_keep_the_tags_name(self):
+        response = self.client.get(TOPIC)
+        self.assertContains(response, "<h1>North Korea</h1>", html=True)
+        self.assertNotContains(response, "北朝鮮")
