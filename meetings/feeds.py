@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from portal.context_processors import site_name
+from portal.site import site_name
 
 from .models import Meeting, attach_tags, public_relations_pages, tag_list, topic_name
 
@@ -58,7 +58,7 @@ class MeetingFeed(Feed):
         return meeting.published_at
 
     def item_updateddate(self, meeting):
-        return max(meeting.updated_at, meeting.published_at)
+        return meeting.last_public_change
 
     def item_author_name(self, meeting):
         return site_name()

@@ -249,7 +249,8 @@ def as_meeting(revision):
         lead_ja=data.get("lead_ja", ""),
         state=revision.state,
     )
-    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=_all_tag_names(data))}
+    named = Tag.objects.filter(name__in=_all_tag_names(data)).select_related("topic")
+    tags = {tag.name: tag for tag in named}
     items = []
     for position, item in enumerate(data["agenda_items"], start=1):
         agenda_item = AgendaItem(

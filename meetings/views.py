@@ -1,27 +1,38 @@
 import functools
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import topics
+from portal.site import site_name
+from relations.models import RelationsPage
+
+from . import related, timeline, topics
+from .facets import Facets
 from .models import (
-    AgendaItem,
     Meeting,
+    MeetingType,
     PreviewLink,
     attach_tags,
     public_relations_pages,
     public_tags,
     regions_with_public_pages,
+    topic_name,
 )
+from .sharing import SharedPage, lead_image, news_article, summary, timestamp
 
 
-class HomeView(TemplateView):
+class HomeView(SharedPage, TemplateView):
     template_name = "home.html"
     latest_count = 10
+    schema_type = "WebSite"
+
+    def page_title(self):
+        return site_name()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -30,11 +41,17 @@ class HomeView(TemplateView):
         return context
 
 
-class RelationsIndexView(ListView):
+class RelationsIndexView(SharedPage, ListView):
     """Every relations page, grouped by region in the editors' order."""
 
     template_name = "relations/relationspage_list.html"
     context_object_name = "regions"
+
+    def page_title(self):
+        return _("Relations by region")
+
+    def page_description(self):
+        return _("The ministry’s relations with each country and region, and its meetings.")
 
     def get_queryset(self):
         return regions_with_public_pages()
@@ -45,25 +62,83 @@ class RelationsIndexView(ListView):
         return context
 
 
-class RelationsPageDetailView(DetailView):
+class RelationsPageDetailView(SharedPage, DetailView):
     template_name = "relations/relationspage_detail.html"
     context_object_name = "relations_page"
+
+    def page_title(self):
+        return self.object.title
+
+    def page_description(self):
+        return summary(self.object.introduction) or self.object.title
+
+    def breadcrumbs(self):
+        region = self.object.region
+        trail = [(_("Relations by region"), reverse("relations:index"))]
+        if region is not None:
+            trail.append((region.name, region.get_absolute_url()))
+        return trail
 
     def get_queryset(self):
         return public_relations_pages().select_related("region")
 
+    def canonical_query(self):
+        return {"year": self.facets.year, "type": self.facets.key}
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["meetings"] = (
-            Meeting.objects.published().filter(relations_page=self.object).for_listing()
+        meetings = Meeting.objects.published().filter(relations_page=self.object)
+        self.facets = Facets(
+            meetings.counts_by_year_and_type(),
+            year=self.request.GET.get("year"),
+            key=self.request.GET.get("type"),
         )
-        return context
+        if self.facets.year:
+            meetings = meetings.filter(date__year=self.facets.chosen_year)
+        if self.facets.key:
+            meetings = meetings.filter(meeting_type__slug=self.facets.key)
+        types = MeetingType.objects.filter(slug__in=self.facets.all_keys)
+        return super().get_context_data(
+            meetings=meetings.for_listing(),
+            facets=self.facets,
+            years=self.facets.years(),
+            meeting_types=self.facets.keys({kind.slug: kind.name for kind in types}),
+            **kwargs,
+        )
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(SharedPage, DetailView):
     """A published meeting; or what is left at the address of one that was taken down."""
 
     context_object_name = "meeting"
+    og_type = "article"
+
+    def page_title(self):
+        return self.object.title
+
+    def page_description(self):
+        return summary(self.object.lead)
+
+    def breadcrumbs(self):
+        return meeting_breadcrumbs(self.object)
+
+    def share_image(self):
+        return lead_image(self.request, self.object)
+
+    def describe(self, share):
+        share.published = timestamp(self.object.published_at)
+        share.modified = timestamp(self.object.last_public_change)
+
+    def main_entity(self, share):
+        return news_article(self.request, self.object, share)
+
+    def get_context_data(self, **kwargs):
+        previous_meeting, next_meeting = related.previous_and_next(self.object)
+        return super().get_context_data(
+            previous_meeting=previous_meeting,
+            next_meeting=next_meeting,
+            related_meetings=related.related_meetings(self.object),
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -85,7 +160,7 @@ class MeetingDetailView(DetailView):
         return meeting
 
     def at_address(self, meetings):
-        return meetings.with_readout().at_address(**self.kwargs)
+        return meetings.with_readout().with_last_public_change().at_address(**self.kwargs)
 
     def moved_from_address(self):
         """The public meeting a correction moved away from this address, if any."""
@@ -104,12 +179,37 @@ class MeetingDetailView(DetailView):
         return TemplateResponse(self.request, "410.html", {"meeting": meeting}, status=410)
 
 
-class MeetingArchiveView(ListView):
+def meeting_breadcrumbs(meeting):
+    """The pages above a meeting's: its preview shows them too."""
+    return [
+        (_("Relations by region"), reverse("relations:index")),
+        (meeting.relations_page.title, meeting.relations_page.get_absolute_url()),
+    ]
+
+
+class MeetingArchiveView(SharedPage, ListView):
     """All published meetings, newest first, optionally of one year."""
 
     paginate_by = 50
     context_object_name = "meetings"
     template_name = "meetings/meeting_archive.html"
+
+    def page_title(self):
+        if "year" in self.kwargs:
+            return _("Meetings in %(year)s") % {"year": self.kwargs["year"]}
+        return _("All meetings")
+
+    def page_description(self):
+        if "year" in self.kwargs:
+            return _("Readouts of the diplomatic meetings of %(year)s, newest first.") % {
+                "year": self.kwargs["year"]
+            }
+        return _("Readouts of every diplomatic meeting, newest first.")
+
+    def breadcrumbs(self):
+        if "year" in self.kwargs:
+            return [(_("All meetings"), reverse("meetings:archive"))]
+        return []
 
     def get_queryset(self):
         meetings = Meeting.objects.published().for_listing()
@@ -128,40 +228,70 @@ class MeetingArchiveView(ListView):
         return context
 
 
-class TopicIndexView(ListView):
+class TopicIndexView(SharedPage, ListView):
     template_name = "meetings/topic_list.html"
     context_object_name = "topics"
+
+    def page_title(self):
+        return _("Topics")
+
+    def page_description(self):
+        return _("Topics of the readouts, to follow across every country and year.")
 
     def get_queryset(self):
         return public_tags().select_related("topic").order_by("name")
 
 
-class TopicDetailView(ListView):
-    """The meetings that carry a topic, themselves or through an agenda item."""
+class TopicDetailView(SharedPage, ListView):
+    """A topic's timeline: every public agenda item on it, newest first, filterable by
+    relations page and year (meetings/timeline.py)."""
 
     paginate_by = 25
-    allow_empty = False  # a topic only drafts carry has no public page
     template_name = "meetings/topic_detail.html"
-    context_object_name = "meetings"
+    context_object_name = "entries"
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        tagged_items = AgendaItem.objects.filter(tags=self.topic)
-        return (
-            Meeting.objects.published()
-            .carrying_topic(self.topic)
-            .for_listing()
-            .prefetch_related(Prefetch("agenda_items", tagged_items, to_attr="topic_items"))
+        self.topic = get_object_or_404(
+            Tag.objects.select_related("topic"), slug=self.kwargs["slug"]
+        )
+        self.facets = Facets(
+            timeline.counts(self.topic),
+            year=self.request.GET.get("year"),
+            key=self.request.GET.get("relations"),
+        )
+        if not self.facets:
+            raise Http404("No public meeting carries this topic.")
+        return timeline.Timeline(
+            self.topic,
+            total=self.facets.total,
+            relations=self.facets.key,
+            year=self.facets.chosen_year,
         )
 
+    def canonical_query(self):
+        return {"relations": self.facets.key, "year": self.facets.year}
+
+    def page_title(self):
+        return topic_name(self.topic)
+
+    def page_description(self):
+        return _("Readouts of meetings on %(topic)s, across every country and year.") % {
+            "topic": topic_name(self.topic)
+        }
+
+    def breadcrumbs(self):
+        return [(_("Topics"), reverse("meetings:topics"))]
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(topic=self.topic, **kwargs)
-        meetings = context["meetings"]
-        anchors = AgendaItem.objects.anchors([meeting.pk for meeting in meetings])
-        for meeting in meetings:
-            for item in meeting.topic_items:
-                item.anchor = anchors[item.pk]
-        return context
+        pages = RelationsPage.objects.filter(slug__in=self.facets.all_keys).order_by("counterpart")
+        return super().get_context_data(
+            topic=self.topic,
+            facets=self.facets,
+            years=self.facets.years(),
+            relations_pages=self.facets.keys({page.slug: page.counterpart for page in pages}),
+            related_topics=timeline.related_topics(self.topic),
+            **kwargs,
+        )
 
 
 def follows_topic_redirects(url_name):
@@ -193,7 +323,14 @@ def render_preview(request, meeting, *, shared_link=None, revision=None):
     response = TemplateResponse(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "preview": True, "shared_link": shared_link, "revision": revision},
+        {
+            "meeting": meeting,
+            "preview": True,
+            "shared_link": shared_link,
+            "revision": revision,
+            "page_title": meeting.title,
+            "breadcrumbs": meeting_breadcrumbs(meeting),
+        },
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "private, no-store"

@@ -40,7 +40,7 @@ HOSTILE = [
 ]
 
 # Query parameters the site's own views read (the admin lists' ones are fuzzed apart).
-VIEW_QUERY_NAMES = ["page", "revision", "a", "b", "next", "term"]
+VIEW_QUERY_NAMES = ["page", "revision", "a", "b", "next", "term", "year", "type", "relations"]
 # Django's views for each model in the admin: their lists are fuzzed filter by filter, and
 # the others read no query parameter of the visitor's choosing.
 MODEL_ADMIN_VIEW = re.compile(r"_(changelist|add|history|delete|change)$")

@@ -1,34 +1,37 @@
 """Every public page and feed runs its own fixed number of SQL queries, however much content.
 
 Each count is pinned exactly, so one query more (or fewer) on any page shows here. The
-counts are the same on SQLite and PostgreSQL.
+counts are the same on SQLite and PostgreSQL, and in English and Japanese.
 """
 
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from taggit.models import Tag
 
-from meetings.models import PhotoSession
+from meetings.models import PhotoSession, Topic
 from tests import factories
 
 # Page → the queries it runs: a plain table, one row per public page and feed.
 QUERIES = {
     "home": 3,
     "relations index": 3,
-    "relations page": 2,
+    "relations page": 4,
+    "relations page of one year and type": 4,
     "archive": 3,
     "archive year": 3,
     "topics": 1,
-    "topic": 6,
-    "meeting": 6,
+    "topic": 8,
+    "topic of one relations page and year": 8,
+    "meeting": 8,
     "feed rss": 3,
     "feed atom": 3,
     "relations page feed rss": 4,
     "relations page feed atom": 4,
     "topic feed rss": 5,
     "topic feed atom": 5,
-    "sitemap": 4,
+    "sitemap": 2,
 }
 
 
@@ -39,16 +42,23 @@ class QueryBudgetTests(TestCase):
         cls.page = factories.relations_page("India", region=cls.region, slug="india")
         for _ in range(3):
             factories.relations_page(region=cls.region)
+        # Topics with Japanese names: shown without a query per topic.
+        for name, label in [("North Korea", "北朝鮮"), ("G7", "G7"), ("China", "中国")]:
+            Topic.objects.create(tag=Tag.objects.create(name=name), label_ja=label)
 
     def public_urls(self, meeting):
         return {
             "home": reverse("meetings:home"),
             "relations index": reverse("relations:index"),
             "relations page": reverse("relations:detail", args=["india"]),
+            "relations page of one year and type": reverse("relations:detail", args=["india"])
+            + f"?year={meeting.date.year}&type=foreign-ministers-meeting",
             "archive": reverse("meetings:archive"),
             "archive year": reverse("meetings:archive-year", args=[meeting.date.year]),
             "topics": reverse("meetings:topics"),
             "topic": reverse("meetings:topic", args=["north-korea"]),
+            "topic of one relations page and year": reverse("meetings:topic", args=["north-korea"])
+            + f"?relations=india&year={meeting.date.year}",
             "meeting": meeting.get_absolute_url(),
             "feed rss": reverse("meetings:feed-rss"),
             "feed atom": reverse("meetings:feed-atom"),
@@ -59,9 +69,10 @@ class QueryBudgetTests(TestCase):
             "sitemap": reverse("sitemap"),
         }
 
-    def count_queries(self, meeting):
+    def count_queries(self, meeting, language="en"):
         counts = {}
         for page, url in self.public_urls(meeting).items():
+            url = translate_url(url, language)
             with CaptureQueriesContext(connection) as queries:
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)
@@ -72,15 +83,19 @@ class QueryBudgetTests(TestCase):
         small = factories.full_meeting(self.page, items=1, photos=1, tags=["North Korea"])
         factories.full_meeting(self.page, items=1, photos=0, tags=["North Korea"])
         with_two_meetings = self.count_queries(small)
+        in_japanese_with_two = self.count_queries(small, "ja")
 
         tags = ["North Korea", "G7", "China", "Space", "IPEF", "CPTPP", "APEC", "ROK"]
         big = factories.full_meeting(self.page, items=25, photos=10, tags=tags)
         for _ in range(47):
             factories.full_meeting(self.page, items=3, photos=2, tags=tags[:3])
         with_fifty_meetings = self.count_queries(big)
+        in_japanese_with_fifty = self.count_queries(big, "ja")
 
         self.assertEqual(with_two_meetings, QUERIES)
         self.assertEqual(with_fifty_meetings, QUERIES)
+        self.assertEqual(in_japanese_with_two, QUERIES)
+        self.assertEqual(in_japanese_with_fifty, QUERIES)
 
     def test_a_meeting_page_runs_its_count_with_one_photo_as_with_five(self):
         """Renditions are addresses written from the photo's row: no query, no file looked at.

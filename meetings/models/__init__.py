@@ -1,6 +1,11 @@
 from . import renditions
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
-from .public import public_relations_pages, public_tags, regions_with_public_pages
+from .public import (
+    public_relations_pages,
+    public_tags,
+    regions_with_public_pages,
+    with_last_public_change,
+)
 from .publication import (
     ChangeNote,
     FormerAddress,
@@ -48,4 +53,5 @@ __all__ = [
     "tag_list",
     "topic_name",
     "validate_photo",
+    "with_last_public_change",
 ]

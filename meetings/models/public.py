@@ -1,11 +1,13 @@
 """What the public sees besides meetings, derived from `Meeting.objects.published()`."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from taggit.models import Tag
 
 from relations.models import Region, RelationsPage
 
 from .meetings import Meeting
+from .querysets import public_steps
 from .readout import AgendaItem
 
 
@@ -43,4 +45,29 @@ def public_relations_pages():
     scheduled one at its time), with nothing to update."""
     return RelationsPage.objects.filter(
         Q(published=True) | Q(pk__in=Meeting.objects.published().values("relations_page_id"))
+    )
+
+
+def with_last_public_change(relations_pages):
+    """Relations pages with `last_public_change`: the latest of their own last edit, the
+    publication of their newest meeting, and the latest public step of any of their
+    meetings (a correction, a takedown: the page's list shows the change)."""
+    newest_publication = (
+        Meeting.objects.published()
+        .filter(relations_page=OuterRef("pk"))
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    latest_step = (
+        public_steps()
+        .filter(meeting__relations_page=OuterRef("pk"))
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return relations_pages.annotate(
+        last_public_change=Greatest(
+            "updated_at",
+            Coalesce(Subquery(newest_publication), "updated_at"),
+            Coalesce(Subquery(latest_step), "updated_at"),
+        )
     )

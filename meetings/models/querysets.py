@@ -1,10 +1,24 @@
 """Which meetings: every rule about what is public, scheduled, expired or due, and every
 lookup of a meeting by its address, as named queryset methods (`Meeting.objects.…`)."""
 
+from datetime import time
+
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils import timezone
+from taggit.models import TaggedItem
 
 from .readout import AgendaItem, PhotoSession
 
@@ -101,9 +115,13 @@ class MeetingQuerySet(models.QuerySet):
 
     def carrying_topic(self, tag):
         """Meetings tagged with the topic, themselves or through one of their agenda items."""
+        return self.carrying_any_topic([tag])
+
+    def carrying_any_topic(self, tags):
+        """Meetings tagged with any of the topics, themselves or through an agenda item."""
         return self.filter(
-            Q(pk__in=self.model.objects.filter(tags=tag).values("pk"))
-            | Q(pk__in=AgendaItem.objects.filter(tags=tag).values("meeting_id"))
+            Q(pk__in=self.model.objects.filter(tags__in=tags).values("pk"))
+            | Q(pk__in=AgendaItem.objects.filter(tags__in=tags).values("meeting_id"))
         )
 
     def waiting_for_photos(self):
@@ -124,6 +142,55 @@ class MeetingQuerySet(models.QuerySet):
         )
         return self.annotate(photos_waiting=Coalesce(Subquery(waiting), 0))
 
+    def sharing_topics(self, tags):
+        """Meetings carrying any of the topics, with `shared_topics`: how many of them each
+        carries, itself or through its items; the most first, then the newest."""
+        carried = TaggedItem.objects.filter(
+            tag__in=tags, content_type__app_label="meetings"
+        ).filter(
+            Q(content_type__model="meeting", object_id=OuterRef("pk"))
+            | Q(
+                content_type__model="agendaitem",
+                object_id__in=AgendaItem.objects.filter(meeting=OuterRef(OuterRef("pk"))).values(
+                    "pk"
+                ),
+            )
+        )
+        return (
+            self.carrying_any_topic(tags)
+            .annotate(shared_topics=distinct_count(carried, "tag_id"))
+            .order_by("-shared_topics", "-date", "-pk")
+        )
+
+    def around(self, meeting):
+        """The meeting just before this one under its relations page and the one just after
+        (by date, then start time, then the order they were entered): at most two, in one
+        query. `in_sequence` is the order they are compared in."""
+        same_page = (
+            self.filter(relations_page=meeting.relations_page_id)
+            .exclude(pk=meeting.pk)
+            .alias(starts=Coalesce("start_time", Value(time.min)))
+        )
+        date, starts = meeting.date, meeting.start_time or time.min
+        before = (
+            Q(date__lt=date)
+            | Q(date=date, starts__lt=starts)
+            | Q(date=date, starts=starts, pk__lt=meeting.pk)
+        )
+        previous = same_page.filter(before).order_by("-date", "-starts", "-pk").values("pk")[:1]
+        following = same_page.exclude(before).order_by("date", "starts", "pk").values("pk")[:1]
+        return self.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
+
+    def counts_by_year_and_type(self):
+        """(year, meeting type slug, how many) rows of these meetings, in one query."""
+        rows = (
+            self.annotate(year=ExtractYear("date"), type_slug=F("meeting_type__slug"))
+            .values("year", "type_slug")
+            .annotate(meetings=Count("pk"))
+            .order_by()
+        )
+        return [(row["year"], row["type_slug"], row["meetings"]) for row in rows]
+
     def newest_first(self):
         return self.order_by("-date", "-start_time", "-published_at", "-pk")
 
@@ -136,7 +203,23 @@ class MeetingQuerySet(models.QuerySet):
         return (
             self.select_related("meeting_type", "relations_page")
             .prefetch_related("change_notes")
+            .with_last_public_change()
             .order_by("-published_at", "-pk")
+        )
+
+    def with_last_public_change(self):
+        """Each meeting with `last_public_change`: when what the public sees of it last changed.
+
+        That is its publication time, or a later step that changed it in public (a correction
+        applied, a republication, a withdrawal): not `updated_at`, which every save moves,
+        drafts and imports included."""
+        latest_step = public_steps().filter(meeting=OuterRef("pk")).order_by("-at").values("at")[:1]
+        # Coalesced on both sides: SQLite's GREATEST is NULL when any argument is.
+        return self.annotate(
+            last_public_change=Greatest(
+                Coalesce("published_at", Subquery(latest_step)),
+                Coalesce(Subquery(latest_step), "published_at"),
+            )
         )
 
     def with_readout(self):
@@ -144,3 +227,32 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("meeting_type", "relations_page").prefetch_related(
             "participants", "photo_sessions", "agenda_items", "change_notes"
         )
+
+
+def in_sequence(meeting):
+    """The order of meetings under a relations page, as `around` compares them."""
+    return (meeting.date, meeting.start_time or time.min, meeting.pk)
+
+
+def distinct_count(queryset, field):
+    """A subquery: how many distinct values of `field` the queryset's rows hold."""
+    counted = Func(
+        F(field),
+        function="COUNT",
+        template="%(function)s(DISTINCT %(expressions)s)",
+        output_field=IntegerField(),
+    )
+    # No GROUP BY: the count is over all the rows, so the subquery gives one row.
+    return Subquery(queryset.order_by().annotate(count=counted).values("count"))
+
+
+def public_steps():
+    """Entries of the publication log for steps into or out of what the public sees: a
+    publication, a correction applied, a takedown, an unpublication, an expiry."""
+    # Imported here: the log's model module imports this one (through meetings.py).
+    from .publication import PublicationLogEntry
+
+    public_states = ["published", "taken_down"]
+    return PublicationLogEntry.objects.filter(
+        Q(from_state__in=public_states) | Q(to_state__in=public_states)
+    )

@@ -63,6 +63,15 @@ class TopicRedirect(models.Model):
         return f"{self.old_slug} → {self.tag.slug}"
 
 
+def shown_name(tag):
+    """The name public pages show for a tag: its topic's label in the page's language where
+    editors wrote one, else the tag's name.
+
+    Read tags with their topic joined (`select_related("topic")`), or each costs a query."""
+    topic = getattr(tag, "topic", None)  # a tag with no topic raises an AttributeError
+    return topic.shown_name if topic is not None else tag.name
+
+
 def attach_tags(objects):
     """Give each meeting or agenda item its tags as `tag_list`, in one query for them all.
 

@@ -1,6 +1,6 @@
 from django import template
 
-from meetings.models import topic_name as shown_name
+from meetings.models import topic_name as name_of_topic
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def topic_name(tag):
     """{{ tag|topic_name }}: the topic as the page's language names it."""
-    return shown_name(tag)
+    return name_of_topic(tag)
