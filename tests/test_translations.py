@@ -19,10 +19,10 @@ def po_entries(path):
         strings = {"msgid": "", "msgstr": ""}
         current = None
         for line in block.splitlines():
-            keyword = re.match(r"^(msgid|msgstr) ", line)
+            keyword = re.match(r"^(msgid|msgstr|msgstr\[0\]|msgid_plural) ", line)
             if keyword:
-                current = keyword[1]
-                line = line[len(current) + 1 :]
+                current = {"msgstr[0]": "msgstr", "msgid_plural": None}.get(keyword[1], keyword[1])
+                line = line[len(keyword[0]) :]
             if current and line.startswith('"'):
                 strings[current] += (
                     line[1:-1].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
@@ -44,7 +44,10 @@ class JapaneseCatalogueTests(SimpleTestCase):
             catalogue = gettext.GNUTranslations(compiled)
         for msgid, msgstr, _ in po_entries(CATALOGUE / "django.po"):
             with self.subTest(msgid=msgid):
-                self.assertEqual(catalogue.gettext(msgid), msgstr, "run `make messages`")
+                translated = catalogue.gettext(msgid)
+                if translated == msgid:  # or a plural's singular
+                    translated = catalogue.ngettext(msgid, msgid, 1)
+                self.assertEqual(translated, msgstr, "run `make messages`")
 
     def test_placeholders_survive_translation(self):
         for msgid, msgstr, _ in po_entries(CATALOGUE / "django.po"):

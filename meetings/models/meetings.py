@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from taggit.managers import TaggableManager
 
 from relations.models import RelationsPage
@@ -273,17 +275,16 @@ class Meeting(models.Model):
 
 
 def describe_duration(duration):
-    """45 minutes, 1 hour, 1 hour and 10 minutes."""
+    """45 minutes, 1 hour, 1 hour and 10 minutes (in the language of the page)."""
     if duration is None:
         return ""
     minutes = round(duration.total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " and ".join(parts)
+    hours_text = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes_text = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    if hours and minutes:
+        return _("%(hours)s and %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
+    return hours_text if hours else minutes_text
 
 
 def numbered_overview(agenda_items):
