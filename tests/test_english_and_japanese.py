@@ -171,3 +171,17 @@ class FeedsPerLanguageTests(TestCase):
         self.assertIn("/ja/relations/canada/", japanese.entries[0].link)
         atom = feedparser.parse(self.client.get("/ja/relations/canada/feed/atom/").content)
         self.assertEqual(atom.entries[0].title, "日加首脳会談")
+
+
+class JapaneseTopicsTests(TestCase):
+    def test_a_topic_is_found_by_its_japanese_name_inside_a_sentence(self):
+        from meetings import topics
+        from meetings.importing import Vocabulary
+
+        topics.define_topic("North Korea", "DPRK")
+        Topic.objects.filter(tag__name="North Korea").update(label_ja="北朝鮮")
+        vocabulary = Vocabulary.from_database()
+        self.assertEqual(vocabulary.topics_in("北朝鮮の核・ミサイル問題について"), ["North Korea"])
+        self.assertEqual(vocabulary.topics_in("On the DPRK's launches"), ["North Korea"])
+        self.assertEqual(vocabulary.topics_in("DPRKs"), [])
+        self.assertEqual(vocabulary.canonical("北朝鮮"), "North Korea")

@@ -11,7 +11,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from .. import topics
-from ..models import Topic
+from ..models import Topic, parse_synonyms
 
 admin.site.unregister(Tag)
 
@@ -65,7 +65,7 @@ class TopicAdmin(admin.ModelAdmin):
 
     @admin.display(description="Synonyms")
     def synonym_list(self, topic):
-        return ", ".join(topic.phrases()[1:]) or "—"
+        return ", ".join(parse_synonyms(topic.synonyms)) or "—"
 
     @admin.display(description="Topic page")
     def public_page(self, topic):

@@ -21,6 +21,11 @@ BUILTIN_TYPE_RULES = {
 }
 
 
+# Japanese is written without spaces: a Japanese phrase is found anywhere in a sentence
+# (北朝鮮 in 北朝鮮の核・ミサイル問題), where other phrases must stand as whole words.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
 def _fold(text):
     return text.casefold().replace("'", "’").replace("`", "’")
 
@@ -71,10 +76,8 @@ class Vocabulary:
         folded = _fold(text)
         found = []
         for name, phrases in self.topics:
-            for phrase in phrases:
-                if re.search(rf"(?<!\w){re.escape(_fold(phrase))}(?!\w)", folded):
-                    found.append(name)
-                    break
+            if any(_names(phrase, folded) for phrase in phrases):
+                found.append(name)
         return found
 
     def canonical(self, name):
@@ -84,3 +87,10 @@ class Vocabulary:
             if any(_fold(phrase) == folded for phrase in phrases):
                 return topic
         return name.strip()
+
+
+def _names(phrase, folded_text):
+    phrase = _fold(phrase)
+    if JAPANESE.search(phrase):
+        return phrase in folded_text
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None

@@ -47,7 +47,9 @@ class Topic(models.Model):
         return self.label or self.tag.name
 
     def phrases(self):
-        return [self.tag.name, *parse_synonyms(self.synonyms)]
+        """Its names in both languages and its synonyms: what text that names it contains."""
+        names = [self.tag.name, self.label_en, self.label_ja]
+        return [*dict.fromkeys(name for name in names if name), *parse_synonyms(self.synonyms)]
 
 
 class TopicRedirect(models.Model):
