@@ -17,6 +17,7 @@ from .models import (
     PhotoSession,
     describe_duration,
 )
+from .search import indexing
 
 
 def snapshot(meeting):
@@ -77,7 +78,7 @@ def record(meeting, *, by=None, event):
 
     Every change (a save, an import, a restore, a workflow step) comes through here, so the
     meeting's `edit_version` moves on with each: a form or a review opened before it is
-    stale from then on."""
+    stale from then on. The meeting's search document is rewritten with it."""
     subject = meeting.draft_of or meeting
     data = read(meeting)
     with transaction.atomic():
@@ -94,6 +95,7 @@ def record(meeting, *, by=None, event):
         )
         Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
         meeting.refresh_from_db(fields=["edit_version"])
+        indexing.index(meeting)
         return revision
 
 

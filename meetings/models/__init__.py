@@ -17,6 +17,7 @@ from .readout import (
     photo_upload_path,
     validate_photo,
 )
+from .search import SearchDocument
 from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PreviewLink",
     "PublicContentVersion",
     "PublicationLogEntry",
+    "SearchDocument",
     "Topic",
     "TopicRedirect",
     "attach_tags",
