@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from taggit.models import Tag
 
 from .meetings import Meeting
 
@@ -21,9 +22,18 @@ class SearchDocument(models.Model):
         help_text="Every searchable text of the meeting, English and Japanese, normalised "
         "(NFKC, case-folded, words separated by single spaces, a space at each end)."
     )
-    # PostgreSQL only (NULL on SQLite): the English text weighted by where it stands,
-    # title A, lead B, the rest C, for full-text search with stemming and ranking.
+    # PostgreSQL only (NULL on SQLite): English words and Japanese pairs of characters,
+    # weighted by where they stand (title A, lead B, the rest C), for full-text search
+    # with stemming and ranking.
     vector = SearchVectorField(null=True, editable=False)
+    topics = models.ManyToManyField(
+        Tag,
+        related_name="+",
+        blank=True,
+        editable=False,
+        help_text="The topics the meeting carries, itself or through its agenda items "
+        "(`Meeting.objects.carrying_topic`), for counting results by topic.",
+    )
 
     class Meta:
         ordering = ["meeting"]

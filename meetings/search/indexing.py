@@ -22,7 +22,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from meetings.models import Meeting, SearchDocument, Topic, attach_tags
 
-from . import text
+from . import bigrams, text
 
 BATCH_SIZE = 500
 
@@ -38,18 +38,23 @@ def index_meetings(meeting_ids, *, batch_size=BATCH_SIZE):
     if hasattr(meeting_ids, "values_list"):
         meeting_ids = meeting_ids.values_list("pk", flat=True)
     meeting_ids = list(meeting_ids)
-    written = 0
+    carried = SearchDocument.topics.through
     for start in range(0, len(meeting_ids), batch_size):
         batch = meeting_ids[start : start + batch_size]
-        documents = [document_for(meeting) for meeting in _read(batch)]
+        meetings = _read(batch)
         SearchDocument.objects.bulk_create(
-            documents,
+            [document_for(meeting) for meeting in meetings],
             update_conflicts=True,
             unique_fields=["meeting"],
             update_fields=["text", "vector"],
         )
-        written += len(documents)
-    return written
+        carried.objects.filter(searchdocument__in=batch).delete()
+        carried.objects.bulk_create(
+            carried(searchdocument_id=meeting.pk, tag_id=tag.pk)
+            for meeting in meetings
+            for tag, _ in meeting.search_topics
+        )
+    return len(meeting_ids)
 
 
 def index_missing():
@@ -58,7 +63,8 @@ def index_missing():
 
 
 def _read(meeting_ids):
-    """The meetings with everything their documents hold, in five queries."""
+    """The meetings with everything their documents hold, in five queries; each with its
+    `search_topics`, [(tag, its Topic or None)] of the meeting and its agenda items."""
     meetings = list(
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("meeting_type", "relations_page")
@@ -69,9 +75,8 @@ def _read(meeting_ids):
     tag_ids = {tag.pk for obj in [*meetings, *items] for tag in obj.tag_list}
     labels = {topic.tag_id: topic for topic in Topic.objects.filter(tag__in=tag_ids)}
     for meeting in meetings:
-        tags = {
-            tag.pk: tag for obj in [meeting, *meeting.agenda_items.all()] for tag in obj.tag_list
-        }
+        carried = [meeting, *meeting.agenda_items.all()]
+        tags = {tag.pk: tag for obj in carried for tag in obj.tag_list}
         meeting.search_topics = [(tag, labels.get(tag.pk)) for tag in tags.values()]
     return meetings
 
@@ -87,42 +92,48 @@ def english(obj, field):
 
 def document_for(meeting):
     """The unsaved search document of a meeting read by `_read`."""
-    page, meeting_type = meeting.relations_page, meeting.meeting_type
-    participants = meeting.participants.all()
-    items = meeting.agenda_items.all()
-    topic_names = []
-    for tag, topic in meeting.search_topics:
-        topic_names += [tag.name, *(both(topic, "label") if topic else [])]
-    # Besides title and lead: what a reader may look a meeting up by.
+    # Besides title and lead, what a reader may look a meeting up by: (row, field).
     rest = [
-        *(both(item, "text") for item in items),
-        *(both(person, "name") + both(person, "title") for person in participants),
-        both(meeting, "place"),
-        both(page, "title") + both(page, "counterpart"),
-        both(meeting_type, "name"),
-        topic_names,
+        *((item, "text") for item in meeting.agenda_items.all()),
+        *((person, field) for person in meeting.participants.all() for field in ("name", "title")),
+        (meeting, "place"),
+        (meeting.relations_page, "title"),
+        (meeting.relations_page, "counterpart"),
+        (meeting.meeting_type, "name"),
+        *((topic, "label") for _, topic in meeting.search_topics if topic is not None),
     ]
+    tag_names = [tag.name for tag, _ in meeting.search_topics]
+    weighted = {  # weight → [(English text, every language's text)]
+        "A": (english(meeting, "title"), both(meeting, "title")),
+        "B": (english(meeting, "lead"), both(meeting, "lead")),
+        "C": (
+            " ".join([english(row, field) for row, field in rest] + tag_names),
+            [value for row, field in rest for value in both(row, field)] + tag_names,
+        ),
+    }
     document = SearchDocument(
         meeting=meeting,
-        text=text.normalised(
-            *both(meeting, "title"),
-            *both(meeting, "lead"),
-            *(part for parts in rest for part in parts),
-        ),
+        text=text.normalised(*(value for _, texts in weighted.values() for value in texts)),
     )
     if connection.vendor == "postgresql":
-        english_rest = [parts[0] for parts in rest[:-1]] + topic_names
-        document.vector = (
-            _weighted(english(meeting, "title"), "A")
-            + _weighted(english(meeting, "lead"), "B")
-            + _weighted(" ".join(english_rest), "C")
-        )
+        document.vector = _vector(weighted)
     return document
 
 
-def _weighted(english_text, weight):
-    # The words as `text.words` reads them, as queries are read: “U.S.” is “u s” in both.
-    return SearchVector(Value(" ".join(text.words(english_text))), config="english", weight=weight)
+def _vector(weighted):
+    """English words, stemmed, and Japanese as pairs of characters (`bigrams`), each
+    weighted by where it stands: title A, lead B, the rest C."""
+    vector = None
+    for weight, (english_text, texts) in weighted.items():
+        # The words as `text.words` reads them, as queries are read: “U.S.” is “u s”.
+        words = Value(" ".join(text.words(english_text)))
+        parts = [SearchVector(words, config="english", weight=weight)]
+        japanese = bigrams.vector_literal(*texts)
+        if japanese:
+            parts.append(bigrams.WrittenVector(japanese, weight))
+        for part in parts:
+            vector = part if vector is None else vector + part
+    return vector
 
 
 def _names_copied():

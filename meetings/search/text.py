@@ -16,6 +16,8 @@ CJK = re.compile(
     "]"
 )
 
+CJK_RUN = re.compile(CJK.pattern + "+")
+
 # Crude English endings, stripped to match “sanctions” with “sanction” where no stemmer is
 # at hand (SQLite, and highlighting on both databases).
 ENDINGS = ("ies", "ing", "ed", "es", "s")
@@ -37,6 +39,20 @@ def normalised(*texts):
 
 def has_cjk(text):
     return bool(CJK.search(text))
+
+
+def is_cjk(word):
+    """Whether the word is written in those scripts only."""
+    return bool(CJK_RUN.fullmatch(word))
+
+
+def bigrams(run):
+    """The overlapping pairs of characters of a run of Japanese: 北朝鮮 → 北朝, 朝鮮.
+
+    PostgreSQL indexes them as words, with their positions, so that a Japanese word of two
+    characters or more is found anywhere inside a sentence: as its pairs, one after the
+    other."""
+    return [run[start : start + 2] for start in range(len(run) - 1)]
 
 
 def stem(word):
