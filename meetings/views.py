@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -17,6 +18,7 @@ from .models import (
     public_tags,
     regions_with_public_pages,
 )
+from .search import results
 
 
 class HomeView(TemplateView):
@@ -208,3 +210,14 @@ def shared_preview(request, token):
     if not link.is_valid:
         return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     return render_preview(request, link.meeting, shared_link=link)
+
+
+class SearchView(TemplateView):
+    """Published meetings matching the words typed, with filters (see meetings/search/)."""
+
+    template_name = "meetings/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["search"] = results.search(self.request.GET, get_language())
+        return context

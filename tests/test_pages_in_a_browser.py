@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import workflow
+from meetings.search import indexing
 from tests import factories
 
 TOOLS = Path(__file__).resolve().parents[1] / ".tools" / "node_modules"
@@ -75,6 +76,7 @@ def site(db):
         position=99,
         image=factories.uploaded_gif("handshake.gif"),
     )
+    indexing.index_missing()  # factories write meetings without their search documents
     withdrawn = factories.meeting(page, title="A withdrawn readout")
     workflow.take_down(
         withdrawn, by=workflow.SITE, kind="withdrawn", note="It named the wrong minister."
@@ -90,6 +92,8 @@ def site(db):
         reverse("meetings:topics"),
         reverse("meetings:topic", args=["north-korea"]),
         "/no-such-page/",
+        reverse("meetings:search") + "?q=item&region=" + region.slug,
+        "/ja" + reverse("meetings:search") + "?q=item",
     ]
 
 

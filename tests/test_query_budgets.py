@@ -8,7 +8,9 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from meetings.search import indexing
 from tests import factories
 
 # Page → the queries it runs: a plain table, one row per public page and feed.
@@ -28,6 +30,14 @@ QUERIES = {
     "topic feed rss": 5,
     "topic feed atom": 5,
     "sitemap": 4,
+    # Not cached (see meetings/urls.py). One statement counts the results and each filter's
+    # values and reads the page's ids; then the page's meetings, their agenda items (for
+    # the passages), and the names of the relations pages, regions, types and topics.
+    "search": 7,
+    "search with filters": 7,
+    "search in Japanese": 7,
+    "search finding nothing": 1,
+    "search box alone": 0,
 }
 
 
@@ -40,6 +50,9 @@ class QueryBudgetTests(TestCase):
             factories.relations_page(region=cls.region)
 
     def public_urls(self, meeting):
+        search = reverse("meetings:search")
+        with translation.override("ja"):
+            search_in_japanese = reverse("meetings:search")
         return {
             "home": reverse("meetings:home"),
             "relations index": reverse("relations:index"),
@@ -56,9 +69,16 @@ class QueryBudgetTests(TestCase):
             "topic feed rss": reverse("meetings:topic-feed-rss", args=["north-korea"]),
             "topic feed atom": reverse("meetings:topic-feed-atom", args=["north-korea"]),
             "sitemap": reverse("sitemap"),
+            "search": f"{search}?q=item",
+            "search with filters": f"{search}?q=item&region={self.region.slug}"
+            f"&topic=north-korea&year={meeting.date.year}",
+            "search in Japanese": f"{search_in_japanese}?q=item",
+            "search finding nothing": f"{search}?q=zanzibar",
+            "search box alone": search,
         }
 
     def count_queries(self, meeting):
+        indexing.index_missing()  # factories write meetings without their search documents
         counts = {}
         for page, url in self.public_urls(meeting).items():
             with CaptureQueriesContext(connection) as queries:
