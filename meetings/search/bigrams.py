@@ -2,9 +2,10 @@
 
 PostgreSQL's parser cannot split Japanese into words (nothing separates them), so the
 documents' vectors hold each run of Japanese as its overlapping pairs of characters, with
-their positions: 北朝鮮の核 as 北朝 朝鮮 鮮の の核. A Japanese word of two characters or more
-is then found anywhere inside a sentence, through the same GIN index as English words, as
-its pairs one after the other: 北朝鮮 is the query 北朝 <-> 朝鮮.
+their positions, and its last character: 北朝鮮の核 as 北朝 朝鮮 鮮の の核 核. A Japanese word
+of two characters or more is then found anywhere inside a sentence, through the same GIN
+index as English words, as its pairs one after the other: 北朝鮮 is the query 北朝 <-> 朝鮮;
+a single character as any pair starting with it, or a run's last character: 核:*.
 
 Vectors and queries are written out here and read by PostgreSQL as they are (`::tsvector`,
 `::tsquery`), with no parser or dictionary, so they do not depend on the database's locale.
@@ -38,6 +39,9 @@ def _word(word, position, lexemes):
             position += 1
         pairs = text.bigrams(run[0])
         lexemes += [f"'{pair}':{position + offset}" for offset, pair in enumerate(pairs)]
+        # The last character alone too: with the pairs starting with it, a character is
+        # found wherever it stands (核 in 北朝鮮の核), as the query '核':*.
+        lexemes.append(f"'{run[0][-1]}':{position + len(pairs)}")
         position += max(len(pairs), 1)
         start = run.end()
     if start < len(word):
@@ -46,15 +50,22 @@ def _word(word, position, lexemes):
 
 
 def query_literal(words):
-    """The query for a term of Japanese words, each of two characters or more: their
-    pairs one after the other, the words WORD_GAP apart: "'北朝' <-> '朝鮮'"."""
+    """The query for a term of Japanese words (see `can_query`): each word's pairs one
+    after the other, the words WORD_GAP apart: "'北朝' <-> '朝鮮'"; a single character as
+    the prefix of a pair or a last character: "'核':*"."""
+    if len(words) == 1 and len(words[0]) == 1:
+        return f"'{words[0]}':*"
     return f" <{WORD_GAP}> ".join(
         " <-> ".join(f"'{pair}'" for pair in text.bigrams(word)) for word in words
     )
 
 
 def can_query(words):
-    return all(text.is_cjk(word) and len(word) >= 2 for word in words)
+    """Whether the vectors' pairs find these words: Japanese only, each of two characters
+    or more, or a single character alone."""
+    if not all(text.is_cjk(word) for word in words):
+        return False
+    return all(len(word) >= 2 for word in words) or (len(words) == 1 and len(words[0]) == 1)
 
 
 class WrittenVector(SearchVectorCombinable, Func):

@@ -6,6 +6,7 @@ a shared link shows what its sender saw, and choosing a filter starts at the fir
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -54,25 +55,34 @@ TITLES = {
 }
 
 
-def facets(counts, filters, params):
+def facets(found, filters, params):
     """[Facet, …] in the order the page shows them; a chosen value is listed even when
     nothing matches it (so it can be removed)."""
-    labels = _labels(counts, filters)
+    named = _named(found, filters)
     shown = []
     for name, title in TITLES.items():
-        values = dict(counts.by_filter[name])
+        # {value in the URL (a slug, or the year): count}, {value: label}
+        if name == "year":
+            counts = {str(year): count for year, count in found.by_filter[name].items()}
+            labels = {value: value for value in counts}
+        else:
+            counts = {
+                named[name][pk][0]: count
+                for pk, count in found.by_filter[name].items()
+                if pk in named[name]
+            }
+            labels = dict(named[name].values())
         chosen = str(filters[name]) if name in filters else None
         if chosen is not None:
-            values.setdefault(chosen, 0)
-        ordered = _ordered(name, values, labels[name])
+            counts.setdefault(chosen, 0)
         facet = Facet(name, title)
-        for value in ordered:
+        for value in _ordered(name, counts, labels):
             active = value == chosen
             facet.choices.append(
                 Choice(
                     value=value,
-                    label=labels[name].get(value, value),
-                    count=values[value],
+                    label=labels.get(value, value),
+                    count=counts[value],
                     link=link(params, **{name: None if active else value}),
                     active=active,
                 )
@@ -110,33 +120,35 @@ def link(params, **changes):
     return f"?{changed.urlencode()}"
 
 
-def _ordered(name, values, labels):
+def _ordered(name, counts, labels):
     if name == "year":
-        return sorted(values, reverse=True)
+        return sorted(counts, reverse=True)
     if name in ("relations", "topic"):
-        most = sorted(values, key=lambda value: (-values[value], labels.get(value, value)))
-        return most[:MOST_SHOWN] + [value for value in most[MOST_SHOWN:] if values[value] == 0]
+        most = sorted(counts, key=lambda value: (-counts[value], labels.get(value, value)))
+        return most[:MOST_SHOWN] + [value for value in most[MOST_SHOWN:] if counts[value] == 0]
     positions = {value: position for position, value in enumerate(labels)}
-    return sorted(values, key=lambda value: positions.get(value, len(positions)))
+    return sorted(counts, key=lambda value: positions.get(value, len(positions)))
 
 
-def _labels(counts, filters):
-    """{filter: {value: label}} in the active language, in the editors' order (regions,
-    meeting types); one query for each filter with values to name."""
-    named = {
+def _named(found, filters):
+    """{filter: {id: (slug, label)}} in the active language and the editors' order (regions,
+    meeting types), for the ids counted and the slug chosen; one query for each filter
+    with something to name."""
+    rows = {
         "relations": (RelationsPage.objects.all(), lambda page: page.counterpart),
         "region": (Region.objects.all(), lambda region: region.name),
         "type": (MeetingType.objects.all(), lambda meeting_type: meeting_type.name),
         "topic": (Tag.objects.select_related("topic"), _topic_name),
     }
-    labels = {"year": {}}
-    for name, (rows, label) in named.items():
-        values = set(counts.by_filter[name])
-        if name in filters:
-            values.add(filters[name])
-        found = rows.filter(slug__in=values) if values else []
-        labels[name] = {row.slug: label(row) for row in found}
-    return labels
+    named = {}
+    for name, (queryset, label) in rows.items():
+        counted = list(found.by_filter[name])
+        if not counted and name not in filters:
+            named[name] = {}
+            continue
+        wanted = queryset.filter(Q(pk__in=counted) | Q(slug=filters.get(name)))
+        named[name] = {row.pk: (row.slug, label(row)) for row in wanted}
+    return named
 
 
 def _topic_name(tag):
