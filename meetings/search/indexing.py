@@ -188,12 +188,19 @@ def _remember(fields):
 
 def _reindex_if_renamed(fields, showing):
     def reindex(sender, instance, created, raw=False, **kwargs):
-        # A new page, type or tag is on no meeting yet; a new topic labels its tag's ones.
-        if raw or (created and sender is not Topic):
+        if raw:
             return
+        now = {field: getattr(instance, field) for field in fields}
         saved = instance.__dict__.pop("_search_names_saved", None)
-        if saved != {field: getattr(instance, field) for field in fields}:
-            index_meetings(showing(instance))
+        if created:
+            # A new page, type or tag is on no meeting yet; a new topic changes the
+            # documents of its tag's meetings only with a label.
+            labels = [value for field, value in now.items() if field.startswith("label")]
+            if sender is not Topic or not any(labels):
+                return
+        elif saved == now:
+            return
+        index_meetings(showing(instance))
 
     return reindex
 
