@@ -18,6 +18,7 @@ from .models import (
     describe_duration,
     renditions,
 )
+from .search import indexing
 
 
 def snapshot(meeting):
@@ -93,7 +94,7 @@ def record(meeting, *, by=None, event):
 
     Every change (a save, an import, a restore, a workflow step) comes through here, so the
     meeting's `edit_version` moves on with each: a form or a review opened before it is
-    stale from then on."""
+    stale from then on. The meeting's search document is rewritten with it."""
     subject = meeting.draft_of or meeting
     data = read(meeting)
     with transaction.atomic():
@@ -110,6 +111,7 @@ def record(meeting, *, by=None, event):
         )
         Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
         meeting.refresh_from_db(fields=["edit_version"])
+        indexing.index(meeting)
         return revision
 
 

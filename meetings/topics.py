@@ -8,7 +8,8 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from .models import Topic, TopicRedirect, parse_synonyms
+from .models import Meeting, Topic, TopicRedirect, parse_synonyms
+from .search import indexing
 
 
 def tag_named(name):
@@ -54,6 +55,11 @@ def merge_topics(tags, into):
     )
     keep_topic = bool(topics)
     synonyms = [synonym for topic in topics for synonym in parse_synonyms(topic.synonyms)]
+    # Their tags move by bulk updates, which no one listens to: their documents are
+    # rewritten here, to hold the kept topic's name.
+    retagged = [
+        list(Meeting.objects.carrying_topic(tag).values_list("pk", flat=True)) for tag in merged
+    ]
     for tag in merged:
         synonyms.append(tag.name)
         _move_tagged_items(tag, into)
@@ -70,6 +76,7 @@ def merge_topics(tags, into):
                 unique.append(synonym)
         topic.synonyms = "\n".join(unique)
         topic.save(update_fields=["synonyms"])
+    indexing.index_meetings(sorted({pk for pks in retagged for pk in pks}))
     return into
 
 

@@ -12,6 +12,9 @@ urlpatterns = [
     path("meetings/feed/rss/", cached(feeds.AllMeetingsRssFeed()), name="feed-rss"),
     path("meetings/feed/atom/", cached(feeds.AllMeetingsAtomFeed()), name="feed-atom"),
     path("preview/<uuid:token>/", views.shared_preview, name="preview"),
+    # Not cached: pages are cached by their whole address, and every query typed would be
+    # one more, evicting the pages worth keeping.
+    path("search/", views.SearchView.as_view(), name="search"),
     path("topics/", cached(views.TopicIndexView.as_view()), name="topics"),
     path(
         "topics/<str:slug>/",

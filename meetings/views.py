@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -23,6 +24,7 @@ from .models import (
     regions_with_public_pages,
     topic_name,
 )
+from .search import results
 from .sharing import SharedPage, lead_image, news_article, summary, timestamp
 
 
@@ -345,3 +347,28 @@ def shared_preview(request, token):
     if not link.is_valid:
         return TemplateResponse(request, "meetings/preview_expired.html", {}, status=410)
     return render_preview(request, link.meeting, shared_link=link)
+
+
+class SearchView(SharedPage, TemplateView):
+    """Published meetings matching the words typed, with filters (see meetings/search/)."""
+
+    template_name = "meetings/search.html"
+    schema_type = "SearchResultsPage"
+    # What a search's address may carry: its words, its filters, its page of results.
+    SHARED_PARAMETERS = ["q", "relations", "region", "type", "year", "topic", "page"]
+
+    def get_context_data(self, **kwargs):
+        self.search = results.search(self.request.GET, get_language())
+        return super().get_context_data(search=self.search, **kwargs)
+
+    def page_title(self):
+        if self.search.query:
+            return _("Search: %(query)s") % {"query": self.search.query.typed}
+        return _("Search")
+
+    def page_description(self):
+        return _("Search the readouts of diplomatic meetings, in English and Japanese.")
+
+    def canonical_query(self):
+        """The search as its address has it, so that it can be shared, in either language."""
+        return {name: self.request.GET.get(name, "") for name in self.SHARED_PARAMETERS}

@@ -40,7 +40,9 @@ HOSTILE = [
 ]
 
 # Query parameters the site's own views read (the admin lists' ones are fuzzed apart).
-VIEW_QUERY_NAMES = ["page", "revision", "a", "b", "next", "term", "year", "type", "relations"]
+VIEW_QUERY_NAMES = ["page", "revision", "a", "b", "next", "term"]
+# …the filters of relations pages, topics and the search, and the search's words.
+VIEW_QUERY_NAMES += ["q", "relations", "region", "type", "year", "topic"]
 # Django's views for each model in the admin: their lists are fuzzed filter by filter, and
 # the others read no query parameter of the visitor's choosing.
 MODEL_ADMIN_VIEW = re.compile(r"_(changelist|add|history|delete|change)$")

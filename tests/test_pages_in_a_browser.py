@@ -17,6 +17,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import workflow
+from meetings.search import indexing
 from tests import factories
 
 TOOLS = Path(__file__).resolve().parents[1] / ".tools" / "node_modules"
@@ -103,6 +104,7 @@ def site(db):
     workflow.take_down(
         withdrawn, by=workflow.SITE, kind="withdrawn", note="It named the wrong minister."
     )
+    indexing.index_missing()  # factories write meetings without their search documents
     english = {
         "withdrawn meeting": withdrawn.get_absolute_url(),
         "home": reverse("meetings:home"),
@@ -115,6 +117,9 @@ def site(db):
         "topics": reverse("meetings:topics"),
         "topic": reverse("meetings:topic", args=["north-korea"]),
         "404": "/no-such-page/",
+        "search": reverse("meetings:search") + "?q=item&region=" + region.slug,
+        "search finding nothing": reverse("meetings:search") + "?q=zanzibar",
+        "search box alone": reverse("meetings:search"),
     }
     return {
         **{f"{kind} (en)": url for kind, url in english.items()},

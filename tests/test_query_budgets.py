@@ -11,6 +11,7 @@ from django.urls import reverse, translate_url
 from taggit.models import Tag
 
 from meetings.models import PhotoSession, Topic
+from meetings.search import indexing
 from tests import factories
 
 # Page → the queries it runs: a plain table, one row per public page and feed.
@@ -32,6 +33,13 @@ QUERIES = {
     "topic feed rss": 5,
     "topic feed atom": 5,
     "sitemap": 2,
+    # Not cached (see meetings/urls.py). One statement counts the results and each filter's
+    # values and reads the page's ids; then the page's meetings, their agenda items (for
+    # the passages), and the names of the relations pages, regions, types and topics.
+    "search": 7,
+    "search with filters": 7,
+    "search finding nothing": 1,
+    "search box alone": 0,
 }
 
 
@@ -47,6 +55,7 @@ class QueryBudgetTests(TestCase):
             Topic.objects.create(tag=Tag.objects.create(name=name), label_ja=label)
 
     def public_urls(self, meeting):
+        search = reverse("meetings:search")
         return {
             "home": reverse("meetings:home"),
             "relations index": reverse("relations:index"),
@@ -67,9 +76,16 @@ class QueryBudgetTests(TestCase):
             "topic feed rss": reverse("meetings:topic-feed-rss", args=["north-korea"]),
             "topic feed atom": reverse("meetings:topic-feed-atom", args=["north-korea"]),
             "sitemap": reverse("sitemap"),
+            "search": f"{search}?q=item",
+            "search with filters": f"{search}?q=item&region={self.region.slug}"
+            f"&topic=north-korea&year={meeting.date.year}",
+            "search finding nothing": f"{search}?q=zanzibar",
+            "search box alone": search,
         }
 
     def count_queries(self, meeting, language="en"):
+        """{page: queries} of every page, in English or in Japanese (/ja/…)."""
+        indexing.index_missing()  # factories write meetings without their search documents
         counts = {}
         for page, url in self.public_urls(meeting).items():
             url = translate_url(url, language)

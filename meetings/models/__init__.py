@@ -23,6 +23,7 @@ from .readout import (
     photo_upload_path,
     validate_photo,
 )
+from .search import SearchDocument
 from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list, topic_name
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "PreviewLink",
     "PublicContentVersion",
     "PublicationLogEntry",
+    "SearchDocument",
     "Topic",
     "TopicRedirect",
     "attach_tags",

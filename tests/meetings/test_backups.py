@@ -31,6 +31,7 @@ from django.test import SimpleTestCase, TransactionTestCase
 
 from meetings import backups, workflow
 from meetings.models import PhotoSession, renditions
+from meetings.search import indexing
 from tests import factories
 
 POSTGRESQL = connection.vendor == "postgresql"
@@ -56,6 +57,8 @@ def build_meetings_with_their_whole_history():
         correction, by=paul, major=True, change_note="The place of the meeting was corrected."
     )
     factories.full_meeting()
+    # Factories write rows as no editor does: give it the search document a save would.
+    indexing.index_missing()
     return meeting
 
 
