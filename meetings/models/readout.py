@@ -130,7 +130,8 @@ class PhotoSession(models.Model):
         width_field="width",
         height_field="height",
         validators=[validate_photo],
-        help_text="JPEG, PNG, GIF or WebP. Until one is uploaded, the caption is shown alone.",
+        help_text="JPEG, PNG, GIF or WebP. Until one is uploaded, the public page leaves the "
+        "photo out.",
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
