@@ -35,6 +35,8 @@ MAX_TERMS = 12
 # A "phrase" (with its closing quote) or a run of anything else but spaces, each perhaps
 # after a minus; an unbalanced quote is dropped, leaving the words after it.
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
+# Quotes as phones and Japanese keyboards type them count as straight ones.
+_QUOTES = str.maketrans(dict.fromkeys("“”„「」『』＂", '"'))
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Query:
         typed = (typed or "").strip()
         shortened = len(typed) > MAX_LENGTH
         terms = []
-        for match in _TOKEN.finditer(typed[:MAX_LENGTH]):
+        for match in _TOKEN.finditer(typed[:MAX_LENGTH].translate(_QUOTES)):
             minus, phrase, word_minus, word = match.groups()
             term = Term(tuple(text.words(phrase if phrase is not None else word)))
             excluded = bool(minus or word_minus)

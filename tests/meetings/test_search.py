@@ -64,6 +64,10 @@ class QueryReadingTests(SimpleTestCase):
             ),
         )
 
+    def test_typographic_and_japanese_quotes_make_phrases_too(self):
+        self.assertEqual(Query.parse("“Security Council”").terms, (Term(("security", "council")),))
+        self.assertEqual(Query.parse("「経済 安全保障」").terms, (Term(("経済", "安全保障")),))
+
     def test_an_unbalanced_quote_leaves_the_words(self):
         self.assertEqual(
             Query.parse('"security council').terms, (Term(("security",)), Term(("council",)))
