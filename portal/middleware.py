@@ -51,9 +51,12 @@ class LanguageFromAddressMiddleware:
     def __call__(self, request):
         language = translation.get_language_from_path(request.path_info)
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # For this request only: whatever runs next in the thread (another request, or a
+        # test's next line, which would otherwise write its rows' Japanese columns) starts
+        # from the default language again.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 
