@@ -26,15 +26,16 @@ class Command(BaseCommand):
             pages = self.load_relations(json.loads((DEMO_DIR / "relations.json").read_text()))
             for topic in json.loads((DEMO_DIR / "topics.json").read_text()):
                 topics.define_topic(topic["name"], "\n".join(topic["synonyms"]))
+            japanese = json.loads((DEMO_DIR / "japanese.json").read_text())
+            # Before the readouts, whose search documents copy these names.
+            self.add_japanese_names(japanese)
             vocabulary = Vocabulary.from_database()
             readouts = sorted((DEMO_DIR / "readouts").glob("*.txt"))
-            japanese = json.loads((DEMO_DIR / "japanese.json").read_text())
             for path in readouts:
                 parsed = parse_readout(decode(path.read_bytes()), vocabulary)
                 meeting = save_readout(parsed, publish=True).meeting
                 if path.stem in japanese["readouts"]:
                     self.add_japanese_readout(meeting, japanese["readouts"][path.stem])
-            self.add_japanese_names(japanese)
         self.stdout.write(
             f"Demo content loaded: {pages} relations pages, {len(readouts)} published readouts."
         )
