@@ -16,3 +16,19 @@ def _no_page_cache(settings):
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Chromium, driven by Playwright, for the tests of pages in a real browser."""
+    from pathlib import Path
+
+    from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(Path(CHROMIUM).exists(), "Chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

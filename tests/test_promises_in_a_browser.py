@@ -2,14 +2,12 @@
 nothing, and a publisher approves only the text they saw. Skips like the other browser
 tests (and fails instead where REQUIRE_BROWSER_TESTS is set, as in CI)."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting
 from tests import factories
-from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, log_in, require
+from tests.test_pages_in_a_browser import log_in
 
 PASSWORD = "s3cret-pass"
 
@@ -27,17 +25,6 @@ def people(db):
         page, published=False, title="Japan-Atlantis Meeting", lead="On Monday, they met."
     )
     return users
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require(Path(CHROMIUM).exists(), "Chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def save(page):

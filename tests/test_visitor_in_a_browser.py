@@ -5,14 +5,12 @@ instead where REQUIRE_BROWSER_TESTS is set, as in CI)."""
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from meetings.models import Meeting
 from meetings.search import indexing
 from tests import factories
-from tests.test_pages_in_a_browser import CHROMIUM, CHROMIUM_ARGS, require
 
 
 @pytest.fixture
@@ -43,17 +41,6 @@ def archive(db):
     factories.agenda(draft, "Draft: ballistic missile launches again.")
     indexing.index_meetings(Meeting.objects.all())
     return {"readout": readout}
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require(Path(CHROMIUM).exists(), "Chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_visitor_searches_reads_follows_a_topic_filters_and_switches_language(
