@@ -135,13 +135,19 @@ def main():
     parser.add_argument("--meetings", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--remembered",
+        action="store_true",
+        help="keep the search cache on, as a running site has it: times a search asked again",
+    )
     args = parser.parse_args()
 
     default_file = Path(tempfile.gettempdir()) / f"portal-search-bench-{args.meetings}.sqlite3"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{default_file}")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ["PORTAL_PAGE_CACHE_SECONDS"] = "0"
+    # Without --remembered every search is read afresh: the cost of a search never asked.
+    os.environ["PORTAL_PAGE_CACHE_SECONDS"] = "600" if args.remembered else "0"
     # No collectstatic needed: pages link the stylesheet by its plain name.
     os.environ["DJANGO_STATICFILES_STORAGE"] = (
         "django.contrib.staticfiles.storage.StaticFilesStorage"

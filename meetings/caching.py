@@ -35,6 +35,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from .models import Meeting, PublicContentVersion
 
 CACHE_ALIAS = "pages"
+# Searches' counts and result ids, kept apart so that the endless variety of what visitors
+# type cannot push pages out of their cache.
+SEARCH_CACHE_ALIAS = "searches"
 
 # The errors of a database that cannot be reached (stopped, restarting, network down).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -159,3 +162,21 @@ def cached_public_page(view):
         return response
 
     return wrapper
+
+
+def remembered_search(key, find):
+    """What `find()` returns for a search, kept under the content version like pages: the
+    same search typed again costs one query until the public content changes.
+
+    `key` is any text that names the search (its terms, filters and page)."""
+    seconds = settings.PORTAL_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return find()
+    version = current_version()
+    cache = caches[SEARCH_CACHE_ALIAS]
+    cache_key = f"search:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = find()
+        cache.set(cache_key, found, seconds)
+    return found

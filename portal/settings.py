@@ -117,6 +117,12 @@ CACHES = {
         "LOCATION": "public-pages",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "2000"))},
     },
+    # Searches' counts and result ids, retired with the pages (meetings/caching.py).
+    "searches": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "searches",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_SEARCH_CACHE_ENTRIES", "5000"))},
+    },
 }
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 

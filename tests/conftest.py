@@ -16,6 +16,7 @@ def _no_page_cache(settings):
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
     yield
     caches["pages"].clear()
+    caches["searches"].clear()
 
 
 @pytest.fixture

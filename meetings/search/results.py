@@ -22,6 +22,7 @@ from django.db.models import F, FloatField, Value
 from django.db.models.functions import ExtractYear
 from taggit.models import Tag
 
+from meetings import caching
 from meetings.models import Meeting, MeetingType, SearchDocument
 from relations.models import Region, RelationsPage
 
@@ -233,7 +234,11 @@ def search(params, language):
     """The search a query string asks for (q, the filters, page), for a page in `language`."""
     query = Query.parse(params.get("q"))
     filters = read_filters(params)
-    found, page_number = Search(query, filters).find(read_page_number(params.get("page")))
+    asked_for = read_page_number(params.get("page"))
+    found, page_number = caching.remembered_search(
+        repr((query.terms, sorted(filters.items()), asked_for)),
+        lambda: Search(query, filters).find(asked_for),
+    )
     meetings = Meeting.objects.filter(pk__in=found.meeting_ids).for_listing().in_bulk()
     results = [meetings[pk] for pk in found.meeting_ids]
     snippets.attach_snippets(results, query, language)

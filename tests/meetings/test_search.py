@@ -10,14 +10,16 @@ import unittest
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from lxml import html as lxml_html
 
-from meetings import revisions, topics, workflow
+from meetings import caching, revisions, topics, workflow
 from meetings.models import Meeting, SearchDocument, Topic
 from meetings.search import indexing
 from meetings.search.query import MAX_TERMS, Query, Term
@@ -598,3 +600,46 @@ class DocumentsKeptCurrentTests(TestCase):
         SearchDocument.objects.all().delete()
         indexing.index_missing_after_migrate(sender=None, using="default")
         self.assertEqual(SearchDocument.objects.count(), 1)
+
+
+class RememberedSearchTests(TestCase):
+    """A search typed again is answered from the cache until the public content changes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
+        cls.page = factories.relations_page("Canada", slug="canada")
+        meeting = factories.meeting(cls.page, title="Whaling talks", lead="Whaling.")
+        revisions.record(meeting, event="Saved in the admin")
+
+    def setUp(self):
+        caches["searches"].clear()
+        caching.current_version()  # the version row exists, as on any running site
+
+    def statements_of(self, q):
+        with CaptureQueriesContext(connection) as queries:
+            titles = result_titles(search(self.client, q))
+        return titles, [query["sql"] for query in queries]
+
+    def test_the_same_search_again_skips_the_costly_statement(self):
+        with self.settings(PORTAL_PAGE_CACHE_SECONDS=600):
+            first, first_sql = self.statements_of("whaling")
+            again, again_sql = self.statements_of("whaling")
+        self.assertEqual(first, again)
+        self.assertEqual(len(again_sql), len(first_sql) - 1)
+        self.assertTrue(any("matching" in sql for sql in first_sql))
+        self.assertFalse(any("matching" in sql for sql in again_sql))
+
+    def test_a_meeting_published_since_is_found_at_once(self):
+        with self.settings(PORTAL_PAGE_CACHE_SECONDS=600):
+            self.assertEqual(self.statements_of("whaling")[0], ["Whaling talks"])
+            draft = factories.meeting(
+                self.page, published=False, title="More whaling talks", lead="Whaling again."
+            )
+            with self.captureOnCommitCallbacks(execute=True):
+                workflow.submit_for_review(draft, by=self.editor)
+                workflow.approve(draft, by=self.publisher)
+            self.assertEqual(
+                sorted(self.statements_of("whaling")[0]), ["More whaling talks", "Whaling talks"]
+            )
