@@ -56,6 +56,7 @@ PUBLIC_MODELS = [
     "relations.Region",
     "relations.RelationsPage",
     "meetings.MeetingType",
+    "meetings.Topic",  # its Japanese name shows on /ja/ pages
     "meetings.TopicRedirect",
     "taggit.Tag",
 ]

@@ -91,6 +91,19 @@ class PageCacheTests(TestCase):
         self.client.logout()
         self.assertContains(self.client.get(url), "A brand new introduction.")
 
+    def test_a_topic_named_in_japanese_in_the_admin_retires_cached_japanese_pages(self):
+        url = "/ja" + self.meeting.get_absolute_url()
+        self.assertContains(self.client.get(url), ">North Korea</a>")
+        self.client.force_login(factories.staff_user())
+        form = admin_change_form(self.client, reverse("admin:meetings_topic_add"))
+        form.set("name", "North Korea")
+        form.set("label_ja", "北朝鮮")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = form.submit(self.client)
+        self.assertEqual(response.status_code, 302)
+        self.client.logout()
+        self.assertContains(self.client.get(url), ">北朝鮮</a>")
+
     def test_not_found_pages_are_not_cached(self):
         self.assertEqual(self.client.get("/relations/atlantis/").status_code, 404)
         factories.relations_page("Atlantis", slug="atlantis")
