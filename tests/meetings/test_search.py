@@ -231,7 +231,9 @@ class JapaneseSearchTests(SearchTestCase):
         self.assertEqual(result_titles(search(self.client, "北朝鮮")), [self.korea.title])
         self.assertEqual(result_titles(search(self.client, "経済安全保障")), [self.security.title])
         self.assertEqual(result_titles(search(self.client, "核・ミサイル")), [self.korea.title])
-        self.assertEqual(len(result_titles(search(self.client, "会談"))), 1)
+        # 会談 is in one title, and in every meeting type's Japanese name (外相会談, …).
+        self.assertEqual(len(result_titles(search(self.client, "会談"))), 2)
+        self.assertEqual(result_titles(search(self.client, "首脳会談")), [self.korea.title])
 
     def test_a_word_is_not_found_across_punctuation(self):
         factories.meeting(self.france, title="Apart", lead="-", lead_ja="北朝・朝鮮と表記。")
@@ -530,15 +532,17 @@ class BadQueryTests(SearchTestCase):
 
 class SearchBoxTests(TestCase):
     def test_every_page_has_a_search_box_in_its_language(self):
-        for url, action in [("/", "/search/"), ("/ja/", "/ja/search/"), ("/topics/", "/search/")]:
+        for url, action, label in [
+            ("/", "/search/", "Search the readouts"),
+            ("/ja/", "/ja/search/", "会談概要の検索"),
+            ("/topics/", "/search/", "Search the readouts"),
+        ]:
             with self.subTest(url=url):
                 page = lxml_html.fromstring(self.client.get(url).content)
                 (form,) = page.cssselect(".site-header form[role=search]")
                 self.assertEqual(form.get("action"), action)
                 self.assertEqual(form.cssselect("input")[0].get("name"), "q")
-                self.assertEqual(
-                    page.cssselect("label[for=site-search-q]")[0].text, "Search the readouts"
-                )
+                self.assertEqual(page.cssselect("label[for=site-search-q]")[0].text, label)
 
     def test_the_search_page_is_titled_with_the_query_and_its_ids_are_unique(self):
         response = search(self.client, "North Korea")
