@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from meetings.models import MeetingType
+from meetings.models import MeetingType, topic_name
 from relations.models import Region, RelationsPage
 
 # Relations pages and topics can be many: the ones with most results are shown.
@@ -138,7 +138,7 @@ def _named(found, filters):
         "relations": (RelationsPage.objects.all(), lambda page: page.counterpart),
         "region": (Region.objects.all(), lambda region: region.name),
         "type": (MeetingType.objects.all(), lambda meeting_type: meeting_type.name),
-        "topic": (Tag.objects.select_related("topic"), _topic_name),
+        "topic": (Tag.objects.select_related("topic"), topic_name),
     }
     named = {}
     for name, (queryset, label) in rows.items():
@@ -149,8 +149,3 @@ def _named(found, filters):
         wanted = queryset.filter(Q(pk__in=counted) | Q(slug=filters.get(name)))
         named[name] = {row.pk: (row.slug, label(row)) for row in wanted}
     return named
-
-
-def _topic_name(tag):
-    topic = getattr(tag, "topic", None)
-    return topic.shown_name if topic is not None else tag.name
