@@ -39,8 +39,12 @@ messages: $(INSTALLED)
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
+# The addresses commands print (admin login, imported meetings) follow PORT.
+run dev: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+# The settings read the secret key from .secret-key (DJANGO_SECRET_KEY_FILE).
 run: $(INSTALLED) .secret-key
-	@DJANGO_SECRET_KEY="$$(cat .secret-key)" sh -ec '\
+	@sh -ec '\
 	    $(BIN)/python manage.py migrate --noinput -v 0; \
 	    $(BIN)/python manage.py collectstatic --noinput -v0; \
 	    $(BIN)/python manage.py load_demo; \

@@ -1,5 +1,6 @@
 import functools
 
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -241,7 +242,8 @@ class TopicIndexView(SharedPage, ListView):
         return _("Topics of the readouts, to follow across every country and year.")
 
     def get_queryset(self):
-        return public_tags().select_related("topic").order_by("name")
+        # Alphabetical as readers expect: "Abductions issue, APEC, ASEAN", capitals or not.
+        return public_tags().select_related("topic").order_by(Lower("name"))
 
 
 class TopicDetailView(SharedPage, ListView):

@@ -29,10 +29,18 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DJANGO_DEBUG")
 
+# The key itself, or a file holding it: DJANGO_SECRET_KEY_FILE, else the `.secret-key` that
+# `make run` writes, so that `manage.py` commands work after `make run` as typed.
+SECRET_KEY_FILE = Path(os.environ.get("DJANGO_SECRET_KEY_FILE") or BASE_DIR / ".secret-key")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY, or DJANGO_SECRET_KEY_FILE naming a file that holds it "
+            f"(none at {SECRET_KEY_FILE}; `make run` writes one), when DJANGO_DEBUG is off."
+        )
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

@@ -2,6 +2,7 @@
 
 The rows name their meeting as "Meeting" so that `meetings.py` can import them."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -120,6 +121,17 @@ class PhotoSessionQuerySet(OrderedRowQuerySet):
         return self.filter(image="")
 
 
+CREDIT_PREFIX = re.compile(
+    r"^\s*(?:(?:photo(?:graph)?(?:\s+credit)?|写真)\s*[:：]|photo(?:graph)?\s+by\s)\s*", re.I
+)
+
+
+def without_credit_prefix(credit):
+    """“Photo: Cabinet Public Affairs Office” → “Cabinet Public Affairs Office”: the page
+    says “Photo:” itself."""
+    return CREDIT_PREFIX.sub("", credit or "", count=1) if credit else credit
+
+
 class PhotoSession(models.Model):
     """A photo of the meeting with its caption; the image may come later than the caption."""
 
@@ -141,7 +153,11 @@ class PhotoSession(models.Model):
         blank=True,
         help_text="What the photo shows, for readers who cannot see it. Required with an image.",
     )
-    credit = models.CharField(max_length=200, blank=True)
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who took it, e.g. “Cabinet Public Affairs Office”; the page adds “Photo:”.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     # Smaller copies of the image for the public page, made when it is saved (renditions.py).
@@ -167,6 +183,8 @@ class PhotoSession(models.Model):
         return self.caption
 
     def clean(self):
+        self.credit = without_credit_prefix(self.credit)
+        self.credit_ja = without_credit_prefix(self.credit_ja)
         if self.image and not self.alt_text.strip():
             raise ValidationError(
                 {"alt_text": "Describe what the photo shows, for readers who cannot see it."}

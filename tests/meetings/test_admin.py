@@ -263,6 +263,23 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(self.add(form, files={"photo_sessions-0-image": gif}).status_code, 302)
         self.assertEqual(PhotoSession.objects.get().width, 1)
 
+    def test_a_credit_typed_with_photo_is_not_said_twice(self):
+        form = meeting_form(
+            self.client,
+            self.page,
+            photos=[
+                {
+                    "caption": "Handshake",
+                    "credit": "Photo: Cabinet Public Affairs Office",
+                    "credit_ja": "写真：内閣広報室",
+                }
+            ],
+        )
+        self.assertEqual(self.add(form).status_code, 302)
+        photo = PhotoSession.objects.get()
+        self.assertEqual(photo.credit_en, "Cabinet Public Affairs Office")
+        self.assertEqual(photo.credit_ja, "内閣広報室")
+
     def test_an_image_without_alt_text_is_refused(self):
         gif = SimpleUploadedFile("photo.gif", factories.GIF_1PX, content_type="image/gif")
         form = meeting_form(self.client, self.page, photos=[{"caption": "Handshake"}])

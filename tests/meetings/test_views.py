@@ -197,6 +197,12 @@ class TopicTests(TestCase):
         self.assertContains(response, "Space")
         self.assertNotContains(response, "Hidden topic")
 
+    def test_topic_index_is_alphabetical_whatever_the_capitals(self):
+        factories.meeting(self.page, tags=["APEC", "Abductions issue", "ASEAN"])
+        html = self.client.get(reverse("meetings:topics")).content.decode()
+        positions = [html.index(f">{name}</a>") for name in ["Abductions issue", "APEC", "ASEAN"]]
+        self.assertEqual(positions, sorted(positions))
+
     def test_topic_page_announces_its_feeds(self):
         response = self.client.get(reverse("meetings:topic", args=["space"]))
         self.assertContains(
