@@ -47,7 +47,7 @@ run: $(INSTALLED) .secret-key
 	@sh -ec '\
 	    $(BIN)/python manage.py migrate --noinput -v 0; \
 	    $(BIN)/python manage.py collectstatic --noinput -v0; \
-	    $(BIN)/python manage.py load_demo; \
+	    $(BIN)/python manage.py load_demo $(if $(DEMO_PEOPLE),--people); \
 	    $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/; \
 	    echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"; \
 	    exec $(BIN)/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
@@ -56,7 +56,7 @@ run: $(INSTALLED) .secret-key
 # Django's development server, with DEBUG on and reloading.
 dev: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --people
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -142,3 +142,55 @@ class EnsureAdminTests(TestCase):
         from meetings.management.commands import ensure_admin
 
         monkeypatch.setattr(ensure_admin, "PASSWORD_FILE", tmp_path / ".admin-password")
+
+
+class TeamTests(TestCase):
+    """A fresh install gets to a working team: an editor writes, another person approves."""
+
+    @pytest.fixture(autouse=True)
+    def _login_files_in_tmp(self, tmp_path, monkeypatch):
+        from meetings.management.commands import ensure_admin, load_demo
+
+        monkeypatch.setattr(ensure_admin, "PASSWORD_FILE", tmp_path / ".admin-password")
+        monkeypatch.setattr(load_demo, "DEMO_PEOPLE_FILE", tmp_path / ".demo-people")
+
+    def test_the_admin_login_says_how_to_add_the_team(self):
+        out, _ = run("ensure_admin")
+        self.assertIn("manage.py add_person NAME --role editor", out)
+        self.assertIn("--role publisher", out)
+
+    def test_a_person_is_added_in_their_role_and_can_log_in(self):
+        out, _ = run("add_person", "jane", "--role", "publisher", "--email", "jane@example.org")
+        password = out.split("password: ")[1].strip()
+        jane = get_user_model().objects.get(username="jane")
+        self.assertTrue(jane.is_staff)
+        self.assertEqual([group.name for group in jane.groups.all()], ["Publishers"])
+        self.assertTrue(self.client.login(username="jane", password=password))
+
+    def test_a_taken_name_is_refused_naming_it(self):
+        run("add_person", "jane", "--role", "editor")
+        with self.assertRaisesMessage(CommandError, "already a person named “jane”"):
+            run("add_person", "jane", "--role", "publisher")
+
+    def test_the_demo_people_take_a_readout_through_review(self):
+        from meetings import workflow
+        from tests import factories
+
+        out, _ = run("load_demo", "--people")
+        logins = dict(
+            line.split("  password: ")
+            for line in out.splitlines()
+            if line.startswith("Demo ") and "password: " in line
+        )
+        self.assertEqual(
+            sorted(logins), ["Demo editor: user demo-editor", "Demo publisher: user demo-publisher"]
+        )
+        again, _ = run("load_demo", "--people")
+        self.assertIn(f"password: {logins['Demo editor: user demo-editor']}", again)
+        users = get_user_model().objects
+        editor, publisher = users.get(username="demo-editor"), users.get(username="demo-publisher")
+        draft = factories.meeting(published=False)
+        workflow.submit_for_review(draft, by=editor)
+        workflow.approve(draft, by=publisher)
+        draft.refresh_from_db()
+        self.assertTrue(draft.is_public)

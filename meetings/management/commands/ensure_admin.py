@@ -32,3 +32,8 @@ class Command(BaseCommand):
                 f"Admin: {url}  user: {admin.get_username()} (password unchanged; reset it with "
                 f"`.venv/bin/python manage.py changepassword {admin.get_username()}`)"
             )
+        self.stdout.write(
+            "Add the team: `.venv/bin/python manage.py add_person NAME --role editor` (writes and "
+            "submits) or `--role publisher` (also approves and publishes; nobody approves their "
+            "own submission, so a team needs two)."
+        )

@@ -1,15 +1,18 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from meetings import revisions, topics
 from meetings.importing import Vocabulary, decode, parse_readout, save_readout
+from meetings.management.commands.add_person import add_person
 from meetings.models import Meeting, Topic
 from relations.models import Region, RelationsPage
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_PEOPLE_FILE = settings.BASE_DIR / ".demo-people"
 
 
 class Command(BaseCommand):
@@ -18,7 +21,17 @@ class Command(BaseCommand):
         "meetings/demo/. Does nothing when the database already has content."
     )
 
-    def handle(self, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--people",
+            action="store_true",
+            help="Also add a demo editor and a demo publisher, and print their logins "
+            "(`make dev` does; for development, never on a site the public reaches).",
+        )
+
+    def handle(self, people=False, **options):
+        if people:
+            self.add_demo_people()
         if RelationsPage.objects.exists() or Meeting.objects.exists():
             self.stdout.write("Demo content not loaded: the database already has content.")
             return
@@ -50,6 +63,24 @@ class Command(BaseCommand):
                 RelationsPage.objects.create(region=region, **page)
                 count += 1
         return count
+
+    def add_demo_people(self):
+        """An editor and a publisher to try the workflow with; their passwords are kept in
+        .demo-people, so each run can print them again."""
+        known = (
+            dict(line.split(" ", 1) for line in DEMO_PEOPLE_FILE.read_text().splitlines() if line)
+            if DEMO_PEOPLE_FILE.exists()
+            else {}
+        )
+        for role in ("editor", "publisher"):
+            username = f"demo-{role}"
+            password, created = add_person(username, role)
+            if created:
+                known[username] = password
+            password = known.get(username, "(unchanged; reset it with `manage.py changepassword`)")
+            self.stdout.write(f"Demo {role}: user {username}  password: {password}")
+        DEMO_PEOPLE_FILE.write_text("".join(f"{name} {pw}\n" for name, pw in known.items()))
+        DEMO_PEOPLE_FILE.chmod(0o600)
 
     def add_japanese_names(self, japanese):
         for slug, name in japanese["regions"].items():
