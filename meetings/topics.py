@@ -6,9 +6,9 @@ address a topic had before a rename or merge redirects to its page from then on.
 
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
-from taggit.utils import edit_string_for_tags, parse_tags
 
 from .models import Meeting, Topic, TopicRedirect, parse_synonyms
+from .models.topics import tags_from_text, text_from_tags
 from .search import indexing
 
 
@@ -117,9 +117,9 @@ def redirect_for(slug):
 
 def split_tag_names(text):
     """Tag names as taggit reads an editor's comma-separated input (sorted, each once)."""
-    return parse_tags(text)
+    return tags_from_text(text)
 
 
 def tag_input(names):
     """Tag names as one comma-separated input that `split_tag_names` reads back."""
-    return edit_string_for_tags([Tag(name=name) for name in names])
+    return text_from_tags([Tag(name=name) for name in names])

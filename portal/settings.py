@@ -249,6 +249,9 @@ PORTAL_SITE_NAME_JA = os.environ.get("PORTAL_SITE_NAME_JA", "外務省")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags typed by editors are separated by commas only: “North Korea” is one topic.
+TAGGIT_TAGS_FROM_STRING = "meetings.models.topics.tags_from_text"
+TAGGIT_STRING_FROM_TAGS = "meetings.models.topics.text_from_tags"
 
 # Importing: what one readout may hold, alike in the admin and on the command line. A file
 # beyond these limits is reported and skipped; the rest of a batch is imported.

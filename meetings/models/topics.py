@@ -6,6 +6,29 @@ from django.db import models
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
+# A tag as editors type it: “North Korea, G7” is two tags, spaces kept inside a name; a name
+# holding a comma is written in double quotes.
+_TAG_IN_TEXT = re.compile(r'\s*(?:"([^"]*)"|([^,]*))\s*(?:,|$)')
+
+
+def tags_from_text(text):
+    """Tag names from an editor's input, separated by commas only (taggit's default also
+    splits on spaces when there is no comma: “North Korea” became “North” and “Korea”).
+    Each name once, whatever its case; sorted. TAGGIT_TAGS_FROM_STRING names this."""
+    names = {}
+    for quoted, plain in _TAG_IN_TEXT.findall(text or ""):
+        name = (quoted if quoted else plain).strip()
+        if name:
+            names.setdefault(name.casefold(), name)
+    return sorted(names.values())
+
+
+def text_from_tags(tags):
+    """Tags as one input that `tags_from_text` reads back: “G7, North Korea”, without
+    quotes unless a name holds a comma. TAGGIT_STRING_FROM_TAGS names this."""
+    names = sorted(tag.name for tag in tags)
+    return ", ".join(f'"{name}"' if "," in name else name for name in names)
+
 
 def parse_synonyms(text):
     """Synonyms as editors type them: one per line, or separated by commas."""

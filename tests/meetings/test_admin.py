@@ -263,6 +263,16 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(self.add(form, files={"photo_sessions-0-image": gif}).status_code, 302)
         self.assertEqual(PhotoSession.objects.get().width, 1)
 
+    def test_a_topic_of_several_words_typed_alone_is_one_topic(self):
+        response = self.add(
+            meeting_form(
+                self.client, self.page, tags="North Korea", items=[("An item.", False, "Space")]
+            )
+        )
+        self.assertEqual(response.status_code, 302)
+        meeting = Meeting.objects.get()
+        self.assertEqual([tag.name for tag in meeting.tags.all()], ["North Korea"])
+
     def test_a_credit_typed_with_photo_is_not_said_twice(self):
         form = meeting_form(
             self.client,

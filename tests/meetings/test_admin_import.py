@@ -59,7 +59,7 @@ class ImportPageTests(TestCase):
         )
         self.assertContains(response, '<span class="number">6.</span>', html=True)
         self.assertContains(response, '<span class="number">(3)</span>', html=True)
-        self.assertContains(response, 'value="&quot;North Korea&quot;"')
+        self.assertContains(response, 'value="North Korea"')
         self.assertContains(response, "Line 15: item numbered 1. is item 4")
         self.assertContains(response, "Import 1 readout as drafts")
         self.assertFalse(Meeting.objects.exists())
