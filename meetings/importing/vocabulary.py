@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from meetings.models import MeetingType, Topic
+from meetings.search.text import has_cjk
 
 # The default types' rules, as the migrations give them; parsing without a database uses them.
 BUILTIN_TYPE_RULES = {
@@ -19,11 +20,6 @@ BUILTIN_TYPE_RULES = {
     "courtesy-call": "courtesy call",
     "strategic-dialogue": "strategic dialogue",
 }
-
-
-# Japanese is written without spaces: a Japanese phrase is found anywhere in a sentence
-# (北朝鮮 in 北朝鮮の核・ミサイル問題), where other phrases must stand as whole words.
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def _fold(text):
@@ -90,7 +86,9 @@ class Vocabulary:
 
 
 def _names(phrase, folded_text):
+    """Whether the text names the phrase: Japanese, written without spaces, anywhere in a
+    sentence (北朝鮮 in 北朝鮮の核・ミサイル問題); other phrases as whole words."""
     phrase = _fold(phrase)
-    if JAPANESE.search(phrase):
+    if has_cjk(phrase):
         return phrase in folded_text
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
