@@ -17,7 +17,7 @@ from relations.models import RelationsPage
 
 from .fields import user_field
 from .querysets import MeetingQuerySet
-from .readout import Participant, anchor_label, numbered_anchors
+from .readout import Participant, anchor_label, group_sub_items, numbered_anchors
 from .topics import tag_list
 
 
@@ -289,15 +289,10 @@ def describe_duration(duration):
 
 def numbered_overview(agenda_items):
     """Group ordered agenda items into top-level items and the sub-items under each, and
-    give each item its `anchor` (item-2, item-2-1)."""
+    give each item its `anchor` (item-2, item-2-1) and `label` (2, 2 (1))."""
     agenda_items = list(agenda_items)
     anchors = numbered_anchors([(id(item), item.is_sub_item) for item in agenda_items])
-    overview = []
     for item in agenda_items:
         item.anchor = anchors[id(item)]
         item.label = anchor_label(item.anchor)
-        if item.is_sub_item and overview:
-            overview[-1][1].append(item)
-        else:
-            overview.append((item, []))
-    return overview
+    return group_sub_items(agenda_items, lambda item: item.is_sub_item)

@@ -38,20 +38,29 @@ class AgendaItemQuerySet(OrderedRowQuerySet):
         return anchors
 
 
+def group_sub_items(items, is_sub_item):
+    """[(item, [sub_item, …]), …] in order: each sub-item under the nearest item above it.
+    A sub-item with no item above it stands as an item, as the page shows it."""
+    groups = []
+    for item in items:
+        if is_sub_item(item) and groups:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item, []))
+    return groups
+
+
 def numbered_anchors(items):
-    """[(pk, is_sub_item), …] in order → {pk: "item-2", …, sub-items "item-2-1"}.
+    """[(key, is_sub_item), …] in order → {key: "item-2", …, sub-items "item-2-1"}.
 
     Anchors come from the numbers the page shows, not from database ids, so a link to
-    item 2 (1) survives every correction that does not renumber the overview. A sub-item
-    with no item above it is numbered as an item, as the page shows it."""
-    anchors, number, sub_number = {}, 0, 0
-    for pk, is_sub_item in items:
-        if is_sub_item and number:
-            sub_number += 1
-            anchors[pk] = f"item-{number}-{sub_number}"
-        else:
-            number, sub_number = number + 1, 0
-            anchors[pk] = f"item-{number}"
+    item 2 (1) survives every correction that does not renumber the overview."""
+    anchors = {}
+    groups = group_sub_items(items, lambda entry: entry[1])
+    for number, ((key, _), sub_items) in enumerate(groups, start=1):
+        anchors[key] = f"item-{number}"
+        for sub_number, (sub_key, _) in enumerate(sub_items, start=1):
+            anchors[sub_key] = f"item-{number}-{sub_number}"
     return anchors
 
 
