@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.db.models import F, Max, Prefetch
+from modeltranslation.translator import translator
 from taggit.models import Tag
 
 from .models import (
@@ -24,8 +25,7 @@ from .search import indexing
 def snapshot(meeting):
     """The meeting's content: English under the plain names, Japanese under `…_ja`."""
     return {
-        "title": meeting.title_en,
-        "title_ja": meeting.title_ja or "",
+        **_both_languages(meeting),
         "meeting_type_id": meeting.meeting_type_id,
         "meeting_type": str(meeting.meeting_type),
         "date": meeting.date.isoformat(),
@@ -33,39 +33,22 @@ def snapshot(meeting):
         "duration_minutes": (
             round(meeting.duration.total_seconds() / 60) if meeting.duration else None
         ),
-        "place": meeting.place_en,
-        "place_ja": meeting.place_ja or "",
-        "lead": meeting.lead_en,
-        "lead_ja": meeting.lead_ja or "",
         "tags": sorted(tag.name for tag in meeting.tags.all()),
         "participants": [
-            {
-                "side": p.side,
-                "name": p.name_en,
-                "title": p.title_en,
-                "name_ja": p.name_ja or "",
-                "title_ja": p.title_ja or "",
-            }
-            for p in meeting.participants.all()
+            {"side": p.side, **_both_languages(p)} for p in meeting.participants.all()
         ],
         "photo_sessions": [
             {
                 "image": p.image.name,
                 "width": p.width,
                 "height": p.height,
-                "caption": p.caption_en,
-                "alt_text": p.alt_text_en,
-                "credit": p.credit_en,
-                "caption_ja": p.caption_ja or "",
-                "alt_text_ja": p.alt_text_ja or "",
-                "credit_ja": p.credit_ja or "",
+                **_both_languages(p),
             }
             for p in meeting.photo_sessions.all()
         ],
         "agenda_items": [
             {
-                "text": item.text_en,
-                "text_ja": item.text_ja or "",
+                **_both_languages(item),
                 "is_sub_item": item.is_sub_item,
                 "tags": sorted(tag.name for tag in item.tags.all()),
             }
@@ -173,30 +156,43 @@ def diff(older, newer):
     return [(line[:1] if line[:1] in "+-@" else " ", line) for line in list(compared)[2:]]
 
 
-JAPANESE_FIELDS = {
-    "meeting": ["title", "place", "lead"],
-    "participants": ["name", "title"],
-    "photo_sessions": ["caption", "alt_text", "credit"],
-    "agenda_items": ["text"],
-}
+def _translated_fields(model):
+    """The fields editors write in both languages (registered in meetings/translation.py)."""
+    return sorted(translator.get_options_for_model(model).fields)
 
 
-def _languages(data, kind):
-    """A revision's row as model fields: English under `…_en`, Japanese under `…_ja`.
+def _both_languages(obj):
+    """The object's texts as a revision keeps them: English under the plain name, Japanese
+    under `…_ja`."""
+    texts = {}
+    for name in _translated_fields(type(obj)):
+        texts[name] = getattr(obj, f"{name}_en")
+        texts[f"{name}_ja"] = getattr(obj, f"{name}_ja") or ""
+    return texts
+
+
+def _columns(data, model):
+    """A revision's texts as the model's columns: English `…_en`, Japanese `…_ja`.
 
     Revisions made before the site was bilingual have no `…_ja` keys: no Japanese."""
-    fields = dict(data)
-    for name in JAPANESE_FIELDS[kind]:
-        fields[f"{name}_en"] = fields.pop(name)
-        fields[f"{name}_ja"] = fields.pop(f"{name}_ja", "")
-    return fields
+    columns = {}
+    for name in _translated_fields(model):
+        columns[f"{name}_en"] = data[name]
+        columns[f"{name}_ja"] = data.get(f"{name}_ja", "")
+    return columns
+
+
+def _row(data, model):
+    """A revision's participant or photo as the model's fields."""
+    texts = {name for field in _translated_fields(model) for name in (field, f"{field}_ja")}
+    others = {name: value for name, value in data.items() if name not in texts}
+    return {**others, **_columns(data, model)}
 
 
 def apply(data, meeting):
     """Give the meeting the content a revision holds (its state is the workflow's business)."""
-    for name in JAPANESE_FIELDS["meeting"]:
-        setattr(meeting, f"{name}_en", data[name])
-        setattr(meeting, f"{name}_ja", data.get(f"{name}_ja", ""))
+    for column, value in _columns(data, Meeting).items():
+        setattr(meeting, column, value)
     meeting.meeting_type = (
         MeetingType.objects.filter(pk=data["meeting_type_id"]).first() or meeting.meeting_type
     )
@@ -208,12 +204,12 @@ def apply(data, meeting):
     meeting.tags.set(data["tags"])
     meeting.participants.all().delete()
     Participant.objects.bulk_create(
-        Participant(meeting=meeting, position=position, **_languages(person, "participants"))
+        Participant(meeting=meeting, position=position, **_row(person, Participant))
         for position, person in enumerate(data["participants"], start=1)
     )
     meeting.photo_sessions.all().delete()
     photos = PhotoSession.objects.bulk_create(
-        PhotoSession(meeting=meeting, position=position, **_languages(photo, "photo_sessions"))
+        PhotoSession(meeting=meeting, position=position, **_row(photo, PhotoSession))
         for position, photo in enumerate(data["photo_sessions"], start=1)
     )
     # Saved in bulk, so imagekit is not told: the photos' renditions are made here if they
@@ -224,9 +220,8 @@ def apply(data, meeting):
         AgendaItem.objects.create(
             meeting=meeting,
             position=position,
-            text_en=item["text"],
-            text_ja=item.get("text_ja", ""),
             is_sub_item=item["is_sub_item"],
+            **_columns(item, AgendaItem),
         ).tags.set(item["tags"])
     return meeting
 
@@ -238,17 +233,12 @@ def as_meeting(revision):
         pk=current.pk,  # related lists below are read from the prefetch cache, never the db
         relations_page=current.relations_page,
         slug=current.slug,
-        title_en=data["title"],
-        title_ja=data.get("title_ja", ""),
+        **_columns(data, Meeting),
         meeting_type=MeetingType.objects.filter(pk=data["meeting_type_id"]).first()
         or current.meeting_type,
         date=date.fromisoformat(data["date"]),
         start_time=time.fromisoformat(data["start_time"]) if data["start_time"] else None,
         duration=timedelta(minutes=data["duration_minutes"]) if data["duration_minutes"] else None,
-        place_en=data["place"],
-        place_ja=data.get("place_ja", ""),
-        lead_en=data["lead"],
-        lead_ja=data.get("lead_ja", ""),
         state=revision.state,
     )
     named = Tag.objects.filter(name__in=_all_tag_names(data)).select_related("topic")
@@ -258,9 +248,8 @@ def as_meeting(revision):
         agenda_item = AgendaItem(
             pk=-position,
             position=position,
-            text_en=item["text"],
-            text_ja=item.get("text_ja", ""),
             is_sub_item=item["is_sub_item"],
+            **_columns(item, AgendaItem),
         )
         agenda_item.tag_list = [tags[name] for name in item["tags"] if name in tags]
         items.append(agenda_item)
@@ -268,10 +257,10 @@ def as_meeting(revision):
     meeting._prefetched_objects_cache = {
         "agenda_items": items,
         "participants": [
-            Participant(**_languages(person, "participants")) for person in data["participants"]
+            Participant(**_row(person, Participant)) for person in data["participants"]
         ],
         "photo_sessions": [
-            PhotoSession(**_languages(photo, "photo_sessions")) for photo in data["photo_sessions"]
+            PhotoSession(**_row(photo, PhotoSession)) for photo in data["photo_sessions"]
         ],
         "change_notes": list(current.change_notes.all()),
     }
