@@ -311,12 +311,17 @@ def _read_overview(lines, warnings):
     items = []
     top_level_count = 0
     sub_count = 0
+    # The ministry's copy starts its numbering again at 1. after a block of sub-items (the
+    # page numbers straight on): each such run is numbered from its first item.
+    run_starts_at = 1
     for number, line in lines:
         if match := _ITEM.match(line):
             shown = int(match.group(1))
             top_level_count += 1
+            if shown == 1 and sub_count:
+                run_starts_at = top_level_count
             sub_count = 0
-            if shown != top_level_count:
+            if shown != top_level_count - run_starts_at + 1:
                 warnings.append(
                     ReadoutWarning(
                         number,

@@ -60,10 +60,17 @@ class ImportPageTests(TestCase):
         self.assertContains(response, '<span class="number">6.</span>', html=True)
         self.assertContains(response, '<span class="number">(3)</span>', html=True)
         self.assertContains(response, 'value="North Korea"')
-        self.assertContains(response, "Line 15: item numbered 1. is item 4")
+        self.assertNotContains(response, "is item 4 of the overview")
         self.assertContains(response, "Import 1 readout as drafts")
         self.assertFalse(Meeting.objects.exists())
         self.assertFalse(RelationsPage.objects.exists())
+
+    def test_the_preview_shows_what_the_editor_must_look_at_with_its_line(self):
+        text = fixture_text("foreign-ministers-meeting.txt").replace(
+            "  2. The two ministers exchanged views", "  4. The two ministers exchanged views"
+        )
+        response = self.preview(text=text)
+        self.assertContains(response, "Line 10: item numbered 4. is item 2 of the overview")
 
     def test_confirming_creates_drafts_with_the_topics_the_editor_settled_on(self):
         preview = self.preview(text=fixture_text("foreign-ministers-meeting.txt"))

@@ -33,8 +33,17 @@ class ImportReadoutCommandTests(TestCase):
                 f"imported: http://127.0.0.1:8000{meetings[1].get_absolute_url()}",
             ],
         )
-        self.assertIn("foreign-ministers-meeting.txt:15: warning:", err)
+        self.assertEqual(err, "2 readout(s): 2 created, 0 updated, 0 failed\n")
         self.assertFalse(any(m.is_public for m in meetings))
+
+    def test_prints_what_an_editor_must_look_at_with_file_and_line(self):
+        text = (FIXTURES / "foreign-ministers-meeting.txt").read_text(encoding="utf-8")
+        path = Path(self.tmp) / "skipped-number.txt"
+        path.write_text(
+            text.replace("  2. The two ministers exchanged", "  4. The two ministers exchanged")
+        )
+        out, err = run("import_readout", str(path))
+        self.assertIn(f"{path.name}:10: warning: item numbered 4. is item 2 of the overview", err)
 
     def test_publish_flag_publishes(self):
         run("import_readout", "--publish", str(FIXTURES / "telephone-talk.txt"))
@@ -99,7 +108,7 @@ class ImportReadoutCommandTests(TestCase):
             [("1.", 0), ("2.", 0), ("3.", 3), ("4.", 0), ("5.", 0), ("6.", 0)],
         )
         self.assertEqual(readout["overview"][2]["sub_items"][1]["number"], "(2)")
-        self.assertEqual(len(readout["warnings"]), 3)
+        self.assertEqual(readout["warnings"], [])
         self.assertIn("parsed (dry run, nothing written)", err)
         self.assertFalse(Meeting.objects.exists())
         self.assertFalse(RelationsPage.objects.exists())

@@ -69,8 +69,29 @@ class ReferenceShapeTests(SimpleTestCase):
         self.assertEqual(len(overview), 6)
         self.assertEqual(len(overview[2][1]), 3)
         self.assertEqual(overview[3][0], "The two ministers co")
-        self.assertEqual([warning.line for warning in self.parsed.warnings], [15, 16, 17])
-        self.assertIn("numbered 4.", self.parsed.warnings[0].message)
+
+    def test_the_ministrys_restart_at_1_after_sub_items_is_its_usual_shape_not_a_warning(self):
+        self.assertEqual(self.parsed.warnings, [])
+
+    def test_numbering_that_skips_or_repeats_is_still_a_warning(self):
+        text = fixture_text("foreign-ministers-meeting.txt")
+        skipped = text.replace(
+            "  2. The two ministers exchanged views on security",
+            "  3. The two ministers exchanged views on security",
+            1,
+        )
+        parsed = parse_readout(skipped)
+        self.assertEqual([warning.line for warning in parsed.warnings], [10])
+        self.assertIn("item numbered 3. is item 2 of the overview", parsed.warnings[0].message)
+
+        in_a_restarted_run = text.replace(
+            "  2. The two ministers concurred on cooperation",
+            "  5. The two ministers concurred on cooperation",
+        )
+        parsed = parse_readout(in_a_restarted_run)
+        self.assertEqual([warning.line for warning in parsed.warnings], [16])
+        self.assertIn("item numbered 5. is item 5 of the overview", parsed.warnings[0].message)
+        self.assertIn("numbered 5. as the page numbers it", parsed.warnings[0].message)
 
     def test_typographic_quotes_are_kept_as_written(self):
         texts = [item.text for item in self.parsed.agenda_items]
