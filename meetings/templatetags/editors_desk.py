@@ -1,12 +1,23 @@
 """The editors' desk on the admin's front page: the meetings that need this person now."""
 
+from dataclasses import dataclass
+
 from django import template
+from django.urls import reverse
 
 from meetings import workflow
 from meetings.models import Meeting
 
 register = template.Library()
 ROWS = 10
+
+
+@dataclass
+class Shelf:
+    title: str
+    meetings: list
+    # The meeting list filtered to the whole shelf, where it may hold more than ROWS.
+    see_all: str = ""
 
 
 @register.inclusion_tag("admin/meetings/editors_desk.html", takes_context=True)
@@ -42,4 +53,17 @@ def editors_desk(context):
         ("Recently published", meetings.published().order_by("-published_at")),
         ("Taken down", meetings.filter(state=Meeting.State.TAKEN_DOWN).order_by("-taken_down_at")),
     ]
-    return {"shelves": [(title, list(rows[:ROWS])) for title, rows in shelves]}
+    desk = [Shelf(title, list(rows[:ROWS])) for title, rows in shelves]
+    desk.insert(
+        len(desk) - 3,
+        Shelf(
+            "Waiting for photos",
+            list(
+                meetings.exclude(state=Meeting.State.TAKEN_DOWN)
+                .waiting_for_photos()
+                .with_photos_waiting()[:ROWS]
+            ),
+            see_all=reverse("admin:meetings_meeting_changelist") + "?photos_waiting=yes",
+        ),
+    )
+    return {"shelves": desk}

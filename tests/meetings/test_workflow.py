@@ -2,12 +2,14 @@ from datetime import timedelta
 from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings import workflow
-from meetings.models import Meeting
+from meetings.models import Meeting, PhotoSession
 from tests import factories
 from tests.browser_forms import read_form
 
@@ -286,6 +288,51 @@ class EditorsDeskTests(TestCase):
         self.assertContains(response, "Please review me")
         self.assertContains(response, "Out already")
         self.assertNotContains(response, mine.title)
+
+    def test_meetings_whose_captions_wait_for_images_have_a_shelf_with_the_whole_list(self):
+        editor = factories.member_of("Editors", "desk-photos")
+        waiting = factories.meeting(published=False, title="Imported, captions only")
+        PhotoSession.objects.create(meeting=waiting, caption="Photo session", position=1)
+        PhotoSession.objects.create(meeting=waiting, caption="The meeting", position=2)
+        complete = factories.full_meeting(title="No captions waiting", photos=0)
+        gone = factories.meeting(title="Withdrawn with a caption")
+        PhotoSession.objects.create(meeting=gone, caption="Old caption", position=1)
+        workflow.take_down(gone, by=factories.member_of("Publishers", "p"), kind="in_error")
+
+        self.client.force_login(editor)
+        response = self.client.get(reverse("admin:index"))
+        shelf = shelf_of(response, "Waiting for photos")
+        self.assertIn("Imported, captions only", shelf)
+        self.assertIn("2 captions without an image", shelf)
+        self.assertNotIn(complete.title, shelf)
+        self.assertNotIn(gone.title, shelf)
+        changelist = reverse("admin:meetings_meeting_changelist")
+        self.assertIn(f'href="{changelist}?photos_waiting=yes"', shelf)
+
+    def test_the_desk_costs_the_same_queries_however_many_meetings_wait(self):
+        publisher = factories.member_of("Publishers", "desk-counter")
+        self.client.force_login(publisher)
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                self.client.get(reverse("admin:index"))
+            return len(captured)
+
+        first = factories.meeting(published=False)
+        PhotoSession.objects.create(meeting=first, caption="Waiting", position=1)
+        few = queries()
+        for _ in range(5):
+            more = factories.meeting(published=False)
+            PhotoSession.objects.create(meeting=more, caption="Waiting", position=1)
+        self.assertEqual(queries(), few)
+
+
+def shelf_of(response, title):
+    """The HTML of one shelf of the desk, from its heading to the next."""
+    html = response.content.decode()
+    start = html.index(f"<h3>{title}</h3>")
+    end = html.find("<h3>", start + 1)
+    return html[start : end if end != -1 else html.index("</div>", start)]
 
 
 class StaleObjectTests(TestCase):
