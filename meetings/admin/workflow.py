@@ -106,16 +106,38 @@ def may_restore_revisions(meeting, user):
 
 def unavailable(meeting, user):
     """Why a step this person might look for is not offered to them now."""
+    publisher = workflow.can_publish(user)
     notes = []
-    if meeting.state == State.IN_REVIEW and workflow.can_publish(user):
+    if meeting.state == State.DRAFT and not publisher:
+        notes.append(
+            "Publishing is a publisher’s step: submit the meeting for review, and a publisher "
+            "approves it."
+        )
+    if meeting.state == State.IN_REVIEW and not publisher:
+        notes.append(
+            "A publisher reviews it now: they approve it or send it back to you with a "
+            "comment. You can still edit it meanwhile."
+        )
+    if meeting.state == State.IN_REVIEW and publisher and not may_approve(meeting, user):
         if user.pk == meeting.submitted_by_id:
             notes.append("You submitted this meeting: another publisher approves it.")
-        elif meeting.changed_in_review_by.filter(pk=user.pk).exists():
+        else:
             notes.append(
                 "You changed this meeting after it was submitted: another publisher reviews "
                 "your changes and approves it."
             )
-    if meeting.state == State.TAKEN_DOWN and not workflow.can_publish(user):
+        if not workflow.publishers_besides(user).exists():
+            notes.append(
+                "There is no other publisher yet. The web team adds one with "
+                "“manage.py add_person NAME --role publisher”; until then, “Publish without "
+                "review” publishes it with your reason, and it stays marked for review."
+            )
+    if meeting.state == State.PUBLISHED and not publisher:
+        notes.append(
+            "Expiry and taking down are publishers’ steps; a correction you start is "
+            "reviewed like a new meeting."
+        )
+    if meeting.state == State.TAKEN_DOWN and not publisher:
         notes.append("A taken-down meeting is restored by a publisher.")
     return notes
 

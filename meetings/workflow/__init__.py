@@ -17,7 +17,14 @@ last two once the transaction commits), and two steps on one meeting queue up. A
 bound to a version: it publishes the content the reviewer saw, or nothing.
 """
 
-from .actors import PUBLISH_PERMISSION, SITE, can_publish, refusal, require_publisher
+from .actors import (
+    PUBLISH_PERMISSION,
+    SITE,
+    can_publish,
+    publishers_besides,
+    refusal,
+    require_publisher,
+)
 from .clock import record_due_transitions
 from .corrections import apply_correction, copy_content, restore_revision, start_correction
 from .previews import PREVIEW_DAYS, revoke_preview, share_preview
@@ -47,6 +54,7 @@ __all__ = [
     "copy_content",
     "publish",
     "publish_without_review",
+    "publishers_besides",
     "record_due_transitions",
     "record_edit",
     "refusal",

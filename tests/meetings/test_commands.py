@@ -42,7 +42,7 @@ class ImportReadoutCommandTests(TestCase):
         path.write_text(
             text.replace("  2. The two ministers exchanged", "  4. The two ministers exchanged")
         )
-        out, err = run("import_readout", str(path))
+        _out, err = run("import_readout", str(path))
         self.assertIn(f"{path.name}:10: warning: item numbered 4. is item 2 of the overview", err)
 
     def test_publish_flag_publishes(self):
