@@ -1,10 +1,25 @@
-"""Filters of the meeting list: captions waiting for their photos; and a date hierarchy
+"""Filters of the meeting list: topics; captions waiting for their photos; and a date hierarchy
 that ignores values no date can have, instead of a 500."""
 
 import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.db.models.functions import Lower
+
+
+class TopicFilter(admin.RelatedOnlyFieldListFilter):
+    """The meeting's topics, alphabetical whatever the capitals, only those meetings have."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "topic"
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": used}, ordering=(Lower("name"),)
+        )
 
 
 class PhotosWaitingFilter(admin.SimpleListFilter):

@@ -149,7 +149,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         filters.PhotosWaitingFilter,
         "meeting_type",
         ("relations_page", admin.RelatedOnlyFieldListFilter),
-        "tags",
+        ("tags", filters.TopicFilter),
     ]
     list_select_related = ["relations_page", "meeting_type"]
     search_fields = [

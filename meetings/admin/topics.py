@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -53,7 +54,7 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "synonym_list", "public_page"]
     search_fields = ["tag__name", "label_ja", "synonyms"]
     list_select_related = ["tag"]
-    ordering = ["tag__name"]
+    ordering = [Lower("tag__name")]
 
     def save_model(self, request, obj, form, change):
         name = form.cleaned_data["name"]
@@ -78,6 +79,7 @@ class TopicTagAdmin(TagAdmin):
     """Every tag in use. Renaming keeps the old topic address working; tags can be merged."""
 
     list_display = ["name", "slug", "in_vocabulary", "use_count"]
+    ordering = [Lower("name"), "slug"]
     fields = ["name"]
     prepopulated_fields = {}
     # taggit's own merge leaves no redirects behind; ours (below) does.
@@ -90,7 +92,6 @@ class TopicTagAdmin(TagAdmin):
             .get_queryset(request)
             .annotate(use_count=Count("taggit_taggeditem_items"))
             .select_related("topic")
-            .order_by("name")
         )
 
     @admin.display(description="In the topics vocabulary", boolean=True)

@@ -156,6 +156,27 @@ class TopicAdminTests(TestCase):
         ):
             self.assertEqual(self.client.get(url).status_code, 200)
 
+    def test_the_admins_lists_of_topics_are_alphabetical_whatever_the_capitals(self):
+        for name in ("APEC", "abductions issue", "ASEAN", "Climate change"):
+            topics.define_topic(name)
+        factories.meeting(tags=["ASEAN", "abductions issue", "APEC"])
+        expected = ["abductions issue", "APEC", "ASEAN"]
+
+        response = self.client.get(reverse("admin:meetings_topic_changelist"))
+        names = [topic.tag.name for topic in response.context["cl"].result_list]
+        self.assertEqual([n for n in names if n in expected], expected)
+
+        response = self.client.get(reverse("admin:taggit_tag_changelist"))
+        names = [tag.name for tag in response.context["cl"].result_list]
+        self.assertEqual([n for n in names if n in expected], expected)
+
+        response = self.client.get(reverse("admin:meetings_meeting_changelist"))
+        [topic_filter] = [f for f in response.context["cl"].filter_specs if f.title == "topic"]
+        names = [name for _, name in topic_filter.lookup_choices]
+        self.assertEqual([n for n in names if n in expected], expected)
+        self.assertNotIn("Climate change", names)  # no meeting has it: nothing to filter
+        self.assertContains(response, "By topic")
+
     def test_merging_tags_asks_which_to_keep_then_merges(self):
         changelist = reverse("admin:taggit_tag_changelist")
         actions = read_form(self.client.get(changelist), "#changelist-form")
