@@ -9,9 +9,12 @@ import importlib
 
 from django.apps import apps
 from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
 
 from meetings.importing import Vocabulary
 from meetings.models import MeetingType
+from tests import factories
+from tests.browser_forms import read_form
 
 # Titles as the ministry writes them, and the type each readout should get.
 TITLES = [
@@ -86,6 +89,54 @@ class TypesFromTitlesWithTheEditorsListTests(TestCase):
                 "trilateral-meeting": "三か国会合",
             },
         )
+
+
+class PrecedenceInTheAdminTests(TestCase):
+    TITLE = "Japan-U.S. Summit Working Lunch"
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def type_list(self):
+        return self.client.get(reverse("admin:meetings_meetingtype_changelist"))
+
+    def test_the_list_of_types_reads_in_order_of_precedence(self):
+        names = [row.name for row in self.type_list().context["cl"].result_list]
+        self.assertEqual(
+            names[:4],
+            [
+                "Summit telephone talk",
+                "Foreign ministers’ telephone talk",
+                "Courtesy call",
+                "Strategic dialogue",
+            ],
+        )
+        self.assertLess(names.index("Working lunch or dinner"), names.index("Summit meeting"))
+
+    def test_the_type_form_explains_precedence(self):
+        summit = MeetingType.objects.get(slug="summit-meeting")
+        response = self.client.get(reverse("admin:meetings_meetingtype_change", args=[summit.pk]))
+        self.assertContains(response, "the type with the lower number wins")
+
+    def test_an_editor_who_puts_summits_first_gets_summit_working_lunches_typed_as_summits(self):
+        self.assertEqual(
+            Vocabulary.from_database().meeting_type_for(self.TITLE), "working-lunch-or-dinner"
+        )
+        summit = MeetingType.objects.get(slug="summit-meeting")
+        form = read_form(self.type_list(), "#changelist-form")
+        row = next(
+            name.removesuffix("-id")
+            for name, value in form.fields
+            if name.endswith("-id") and value == str(summit.pk)
+        )
+        form.set(f"{row}-precedence", 45)
+        response = form.submit(self.client, button="_save")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Vocabulary.from_database().meeting_type_for(self.TITLE), "summit-meeting")
 
 
 class DefaultTypesMigrationTests(TestCase):
