@@ -65,7 +65,9 @@ def relations_page(counterpart=None, region=None, **fields):
 def meeting_type(slug="foreign-ministers-meeting"):
     """A type the migrations create; made again after a transactional test flushed them."""
     defaults = importlib.import_module("meetings.migrations.0002_default_meeting_types")
+    added = importlib.import_module("meetings.migrations.0017_meeting_type_precedence")
     names = {slug: name for name, slug in defaults.DEFAULT_TYPES}
+    names |= {new["slug"]: new["name"] for new in added.NEW_TYPES}
     return MeetingType.objects.get_or_create(slug=slug, defaults={"name": names[slug]})[0]
 
 

@@ -318,16 +318,20 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
 
 @admin.register(MeetingType)
 class MeetingTypeAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
-    fields = [("name", "name_ja"), "slug", "position", "title_phrases"]
-    list_display = ["name", "slug", "position", "meeting_count"]
-    list_editable = ["position"]
+    fields = [("name", "name_ja"), "slug", "position", "title_phrases", "precedence"]
+    list_display = ["name", "slug", "title_rules", "precedence", "position", "meeting_count"]
+    list_editable = ["precedence", "position"]
+    # The list reads in the order types claim a title (MeetingType.objects.by_precedence()).
+    ordering = ["precedence", "position", "name"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(meeting_count=Count("meetings"))
-        # Meta.ordering does not apply to aggregating queries.
-        return queryset.order_by(*MeetingType._meta.ordering)
+        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+
+    @admin.display(description="Title rules")
+    def title_rules(self, meeting_type):
+        return "; ".join(line.strip() for line in meeting_type.title_phrases.splitlines()) or "—"
 
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):

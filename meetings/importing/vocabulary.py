@@ -3,6 +3,11 @@
 A meeting type is recognised in a title by its title phrases (“summit + telephone”: every
 phrase of a rule must appear); a topic in any text by its name or one of its synonyms.
 Matching ignores case and the difference between straight and typographic apostrophes.
+
+When a title meets the rules of several types, the rule joining the most phrases wins
+(“summit + telephone” over “trilateral”); between equally long rules, the type of higher
+precedence (`MeetingType.precedence`, lower number first) wins, so that “Foreign Ministers'
+Strategic Dialogue” is a strategic dialogue, not a foreign ministers' meeting.
 """
 
 import re
@@ -11,14 +16,17 @@ from dataclasses import dataclass, field
 from meetings.models import MeetingType, Topic
 from meetings.search.text import has_cjk
 
-# The default types' rules, as the migrations give them; parsing without a database uses them.
+# The default types' rules in their order of precedence, as the migrations give them (0004,
+# 0017); parsing without a database uses them.
 BUILTIN_TYPE_RULES = {
     "summit-telephone-talk": "summit + telephone\nleaders + telephone\nprime minister + telephone",
     "foreign-ministers-telephone-talk": "foreign minister + telephone",
-    "summit-meeting": "summit\nleaders’ meeting",
-    "foreign-ministers-meeting": "foreign minister",
     "courtesy-call": "courtesy call",
     "strategic-dialogue": "strategic dialogue",
+    "working-lunch-or-dinner": "working lunch\nworking dinner\nworking breakfast",
+    "trilateral-meeting": "trilateral",
+    "summit-meeting": "summit\nleaders’ meeting",
+    "foreign-ministers-meeting": "foreign minister",
 }
 
 
@@ -38,7 +46,7 @@ def parse_rules(text):
 
 @dataclass
 class Vocabulary:
-    # (type slug, [rule, …]) in the editors' order of types.
+    # (type slug, [rule, …]) in order of precedence: of equally long rules, the first wins.
     type_rules: list = field(default_factory=list)
     # (canonical topic name, [phrase, …]).
     topics: list = field(default_factory=list)
@@ -52,13 +60,14 @@ class Vocabulary:
         return cls(
             type_rules=[
                 (meeting_type.slug, parse_rules(meeting_type.title_phrases))
-                for meeting_type in MeetingType.objects.all()
+                for meeting_type in MeetingType.objects.by_precedence()
             ],
             topics=[(topic.name, topic.phrases()) for topic in Topic.objects.select_related("tag")],
         )
 
     def meeting_type_for(self, title):
-        """The slug of the type with the most specific rule the title meets; “other” if none."""
+        """The slug of the type with the most specific rule the title meets: the rule of most
+        phrases, and of those the first in order of precedence; “other” if none."""
         folded = _fold(title)
         best, best_length = "other", 0
         for slug, rules in self.type_rules:

@@ -21,18 +21,37 @@ from .readout import Participant, anchor_label, group_sub_items, numbered_anchor
 from .topics import tag_list
 
 
+class MeetingTypeQuerySet(models.QuerySet):
+    def by_precedence(self):
+        """The order in which types claim a title their rules tie on: first one wins."""
+        return self.order_by("precedence", "position", "name")
+
+
 class MeetingType(models.Model):
     """A kind of meeting (summit meeting, telephone talk, …); editors extend the list."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    position = models.PositiveIntegerField(default=0, help_text="Order in lists and menus.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order of the types on public pages, e.g. in search filters."
+    )
     title_phrases = models.TextField(
         blank=True,
         help_text="How the importer recognises this type in a meeting's title: one rule per "
         "line, phrases joined by “+” must all appear, e.g. “summit + telephone”. The type "
-        "with the longest matching rule wins.",
+        "whose matching rule joins the most phrases wins; between equally long rules, "
+        "precedence decides.",
     )
+    precedence = models.PositiveIntegerField(
+        default=0,
+        help_text="When a title meets equally long rules of several types, the type with the "
+        "lower number wins: the list of types is in this order. Give specific kinds "
+        "(telephone talks, courtesy calls, working lunches) lower numbers than general ones "
+        "(summit meeting, foreign ministers’ meeting). New types start at 0, ahead of the "
+        "defaults.",
+    )
+
+    objects = MeetingTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

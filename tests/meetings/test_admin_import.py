@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from meetings import topics
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingType
 from relations.models import RelationsPage
 from tests import factories
 from tests.browser_forms import read_form
@@ -110,6 +110,21 @@ class ImportPageTests(TestCase):
             LogEntry.objects.order_by("pk").last().get_change_message(),
             "Imported from pasted text.",
         )
+
+    def test_the_preview_shows_the_most_specific_type_and_a_re_import_re_types(self):
+        text = fixture_text("foreign-ministers-meeting.txt").replace(
+            "Foreign Ministers’ Meeting", "Foreign Ministers’ Strategic Dialogue"
+        )
+        self.confirmation(self.preview(text=text)).submit(self.client)
+        # As the rules before precedence typed it.
+        Meeting.objects.update(
+            meeting_type=MeetingType.objects.get(slug="foreign-ministers-meeting")
+        )
+        preview = self.preview(text=text)
+        self.assertContains(preview, "<dt>Type</dt><dd>Strategic dialogue</dd>", html=True)
+        self.assertContains(preview, "already exists under this page: it will be updated")
+        self.confirmation(preview).submit(self.client)
+        self.assertEqual(Meeting.objects.get().meeting_type.slug, "strategic-dialogue")
 
     def test_importing_over_a_published_meeting_announces_a_correction(self):
         from meetings.importing import parse_readout, save_readout

@@ -4,7 +4,7 @@ from taggit.models import Tag
 
 from meetings import topics
 from meetings.importing import Vocabulary, parse_readout, save_readout
-from meetings.models import MeetingType, Topic
+from meetings.models import Topic
 from tests import factories
 from tests.browser_forms import admin_change_form, read_form
 from tests.meetings.test_importing import fixture_text
@@ -40,30 +40,8 @@ class VocabularyTests(SimpleTestCase):
         self.assertEqual(VOCABULARY.canonical("dprk"), "North Korea")
         self.assertEqual(VOCABULARY.canonical("Tokyo"), "Tokyo")
 
-    def test_the_most_specific_type_rule_wins(self):
-        vocabulary = Vocabulary.builtin()
-        self.assertEqual(
-            vocabulary.meeting_type_for("Japan-France Summit Telephone Talk"),
-            "summit-telephone-talk",
-        )
-        self.assertEqual(
-            vocabulary.meeting_type_for("Japan-India Summit Meeting"), "summit-meeting"
-        )
-        self.assertEqual(
-            vocabulary.meeting_type_for("Japan-Canada Foreign Ministers' Telephone Talk"),
-            "foreign-ministers-telephone-talk",
-        )
-        self.assertEqual(vocabulary.meeting_type_for("Working Lunch"), "other")
-
 
 class EditorsListsTests(TestCase):
-    def test_a_type_editors_add_is_recognised_in_titles(self):
-        MeetingType.objects.create(
-            name="Working lunch", slug="working-lunch", title_phrases="working lunch"
-        )
-        vocabulary = Vocabulary.from_database()
-        self.assertEqual(vocabulary.meeting_type_for("Japan-Peru Working Lunch"), "working-lunch")
-
     def test_topics_from_the_database_tag_an_import_under_one_canonical_tag(self):
         Tag.objects.create(name="north korea")
         topics.define_topic("North Korea", "DPRK, North Korea’s")
