@@ -41,13 +41,12 @@ def editors_desk(context):
             ),
             ("Published without review", meetings.approved().filter(unreviewed=True)),
         ]
-    else:
-        shelves.append(
-            (
-                "My meetings in review",
-                meetings.filter(state=Meeting.State.IN_REVIEW, submitted_by=user),
-            )
+    shelves.append(
+        (
+            "My meetings in review",
+            meetings.filter(state=Meeting.State.IN_REVIEW, submitted_by=user),
         )
+    )
     shelves += [
         ("Scheduled", meetings.scheduled().order_by("published_at")),
         ("Recently published", meetings.published().order_by("-published_at")),

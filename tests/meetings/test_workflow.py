@@ -289,6 +289,15 @@ class EditorsDeskTests(TestCase):
         self.assertContains(response, "Out already")
         self.assertNotContains(response, mine.title)
 
+    def test_a_publisher_sees_what_they_submitted_waiting_for_another_publisher(self):
+        publisher = factories.member_of("Publishers", "desk-submitter")
+        mine = factories.meeting(published=False, title="Submitted by the publisher")
+        workflow.submit_for_review(mine, by=publisher)
+        self.client.force_login(publisher)
+        response = self.client.get(reverse("admin:index"))
+        self.assertIn("Submitted by the publisher", shelf_of(response, "My meetings in review"))
+        self.assertNotIn("Submitted by the publisher", shelf_of(response, "Awaiting my review"))
+
     def test_meetings_whose_captions_wait_for_images_have_a_shelf_with_the_whole_list(self):
         editor = factories.member_of("Editors", "desk-photos")
         waiting = factories.meeting(published=False, title="Imported, captions only")
