@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from meetings import topics
 from meetings.models import Meeting
 from tests import factories
 from tests.test_pages_in_a_browser import (
@@ -77,3 +78,61 @@ def test_an_editor_writes_reorders_and_publishes_a_meeting(editor, live_server, 
     assert f"Back to {page_.title}" in html
     feed = urlopen(live_server.url + reverse("meetings:feed-atom")).read().decode()
     assert "Japan-Atlantis Foreign Ministers’ Meeting" in feed
+
+
+def test_an_editor_accepts_the_topic_a_sub_item_names_and_the_meeting_is_on_its_page(
+    editor, browser, live_server
+):
+    factories.relations_page("Atlantis", title="Japan-Atlantis Relations")
+    factories.meeting_type("foreign-ministers-meeting")
+    topics.define_topic("China", "PRC")
+    page = log_in(browser, live_server, "editor", "s3cret-pass")
+    start_meeting(page, live_server)
+    page.fill("#id_agenda_items-0-text", "They discussed regional issues.")
+    page.locator("#agenda_items-group .add-row a").click()
+    page.fill("#id_agenda_items-1-text", "Regarding China, they shared their concerns.")
+    page.check("#id_agenda_items-1-is_sub_item")
+
+    # Suggested as the editor writes, beside the sub-item's tags and the meeting's.
+    add_to_item = page.get_by_role("button", name="Add topic China to item 1 (1)")
+    add_to_item.wait_for()
+    assert add_to_item.inner_text() == "+ China"
+    status = page.locator("#topic-suggestions-status")
+    assert "China for item 1 (1)" in status.inner_text()
+    add_to_item.click()
+    assert page.input_value("#id_agenda_items-1-tags") == "China"
+    assert "Added topic China to item 1 (1)." in status.inner_text()
+
+    # By keyboard, the meeting's own; the last suggestion gone, focus returns to the tags.
+    add_to_meeting = page.get_by_role("button", name="Add topic China to the meeting")
+    add_to_meeting.focus()
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_tags") == "China"
+    assert page.evaluate("document.activeElement.id") == "id_tags"
+
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert "Suggested topics not accepted yet" not in page.inner_text(".messagelist")
+    page.fill(".workflow-panel textarea[name=comment]", "Needed before the press briefing.")
+    page.click(".workflow-panel button[value=publish_without_review]")
+    page.wait_for_selector(".messagelist .success")
+
+    topic_page = urlopen(live_server.url + reverse("meetings:topic", args=["china"]))
+    assert "Regarding China, they shared their concerns." in topic_page.read().decode()
+
+
+def test_a_dismissed_suggestion_stays_away_while_the_editor_types(editor, browser, live_server):
+    factories.relations_page("Atlantis", title="Japan-Atlantis Relations")
+    factories.meeting_type("foreign-ministers-meeting")
+    topics.define_topic("China", "PRC")
+    topics.define_topic("North Korea", "DPRK")
+    page = log_in(browser, live_server, "editor", "s3cret-pass")
+    start_meeting(page, live_server)
+    page.fill("#id_agenda_items-0-text", "On the PRC.")
+    dismiss = page.get_by_role("button", name="Dismiss topic China for item 1")
+    dismiss.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_agenda_items-0-tags"
+    page.fill("#id_agenda_items-0-text", "On the PRC and the DPRK.")
+    page.get_by_role("button", name="Add topic North Korea to item 1").wait_for()
+    assert page.get_by_role("button", name="Add topic China to item 1").count() == 0

@@ -20,7 +20,7 @@ from ..models import (
     PhotoSession,
     PublicationLogEntry,
 )
-from . import filters, importing
+from . import filters, importing, topic_suggestions
 from . import workflow as panel
 
 
@@ -105,6 +105,8 @@ class AgendaItemInline(OrderedInline):
         return ""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = topic_suggestions.TagsWithSuggestions
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("text", "text_ja"):
             field.widget.attrs.update({"rows": 3, "cols": 70})
@@ -202,6 +204,11 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_photos_waiting()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = topic_suggestions.TagsWithSuggestions
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "published_at", *super().get_readonly_fields(request, obj)]
         if not workflow.can_publish(request.user):
@@ -225,6 +232,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         workflow.record_edit(form.instance, by=request.user)
         if "_continue" not in request.POST:  # else the change page it opens again says it
             self.warn_of_photos_waiting(request, form.instance)
+        topic_suggestions.remind_of_suggestions(request, form.instance)
 
     def warn_of_photos_waiting(self, request, meeting):
         """Captions without an image are left off the public page: the editor should know."""
@@ -251,15 +259,28 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        topic_suggestions.show_suggestions(
+            context["adminform"].form,
+            topic_suggestions.agenda_item_forms(context["inline_admin_formsets"]),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     class Media:
-        js = ["admin/ordered_inlines.js"]
-        css = {"all": ["admin/ordered_inlines.css"]}
+        # After ordered_inlines.js: the suggestions name items by the numbers it shows.
+        js = ["admin/ordered_inlines.js", "admin/topic_suggestions.js"]
+        css = {"all": ["admin/ordered_inlines.css", "admin/topic_suggestions.css"]}
 
     def get_urls(self):
         import_readouts = self.admin_site.admin_view(partial(importing.import_view, self))
         transition = self.admin_site.admin_view(partial(panel.transition_view, self))
         return [
             path("import/", import_readouts, name="meetings_meeting_import"),
+            path(
+                "suggest-topics/",
+                self.admin_site.admin_view(partial(topic_suggestions.suggest_topics_view, self)),
+                name="meetings_meeting_suggest_topics",
+            ),
             path("<int:object_id>/transition/", transition, name="meetings_meeting_transition"),
             path(
                 "<int:object_id>/revisions/",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from meetings.models import describe_duration, numbered_overview
+from meetings.topic_detection import detect_topics
 
 from . import limits
 from .errors import ReadoutError
@@ -141,7 +142,7 @@ def parse_readout(text, vocabulary=None):
         lead=lead,
         meeting_type_slug=vocabulary.meeting_type_for(title),
         agenda_items=items,
-        tags=_tag(items, f"{title}\n{lead}", vocabulary),
+        tags=_tag(items, [title, lead], vocabulary),
         warnings=warnings,
         lines=at,
         caption_lines=caption_lines,
@@ -211,14 +212,12 @@ def _back_to_warnings(back_to, page_title, title_line, last_line):
     return [ReadoutWarning(number, message)]
 
 
-def _tag(items, meeting_text, vocabulary):
+def _tag(items, meeting_texts, vocabulary):
     """Tag each item with the topics it names; the meeting's tags: its own, then the items'."""
-    for item in items:
-        item.tags = vocabulary.topics_in(item.text)
-    meeting_tags = vocabulary.topics_in(meeting_text)
-    for item in items:
-        meeting_tags += [tag for tag in item.tags if tag not in meeting_tags]
-    return meeting_tags
+    found = detect_topics(vocabulary, meeting_texts, [[item.text] for item in items])
+    for item, topics in zip(items, found.items, strict=True):
+        item.tags = topics
+    return found.meeting
 
 
 def _find_lead_start(lines, content, date_line):
