@@ -248,11 +248,14 @@ def distinct_count(queryset, field):
 
 def public_steps():
     """Entries of the publication log for steps into or out of what the public sees: a
-    publication, a correction applied, a takedown, an unpublication, an expiry."""
+    publication, a correction applied, a takedown, an unpublication, an expiry.
+
+    Not an archive back-fill: it published a meeting dated by its own day, so the change is
+    dated by its publication time, not by the day of the import."""
     # Imported here: the log's model module imports this one (through meetings.py).
     from .publication import PublicationLogEntry
 
     public_states = ["published", "taken_down"]
     return PublicationLogEntry.objects.filter(
-        Q(from_state__in=public_states) | Q(to_state__in=public_states)
+        Q(from_state__in=public_states) | Q(to_state__in=public_states), backfill=False
     )
