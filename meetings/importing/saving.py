@@ -62,7 +62,9 @@ def backfill_time(parsed):
     try:
         return workflow.backfill_publication_time(parsed.date, parsed.start_time, parsed.duration)
     except ValidationError as error:
-        raise ReadoutError(" ".join(error.messages), parsed.lines.get("date")) from None
+        # As the importer's other reports read: “FILE:LINE: the meeting is dated …”.
+        message = " ".join(error.messages)
+        raise ReadoutError(message[:1].lower() + message[1:], parsed.lines.get("date")) from None
 
 
 def _meeting_to_write(parsed, page, *, publish, backfill=False):
