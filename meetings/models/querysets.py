@@ -58,7 +58,20 @@ class MeetingQuerySet(models.QuerySet):
         return self.approved().filter(expires_at__lte=timezone.now())
 
     def went_public_between(self, since, until):
-        return self.approved().filter(published_at__gt=since, published_at__lte=until)
+        """Approved meetings whose publication time came in that span, by the clock.
+
+        Not one an archive back-fill published at that time (a time already past when the
+        back-fill set it): it went public by that step."""
+        from .publication import PublicationLogEntry  # see public_steps()
+
+        backfilled = PublicationLogEntry.objects.filter(
+            meeting=OuterRef("pk"), backfill=True, published_at=OuterRef("published_at")
+        )
+        return (
+            self.approved()
+            .filter(published_at__gt=since, published_at__lte=until)
+            .exclude(Exists(backfilled))
+        )
 
     def expired_between(self, since, until):
         return self.approved().filter(expires_at__gt=since, expires_at__lte=until)

@@ -3,6 +3,7 @@ none announced as new (feeds, sitemaps, emails), each logged as a back-fill."""
 
 import email.utils
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 from xml.etree import ElementTree
 
 import feedparser
@@ -193,3 +194,27 @@ class NotAnnouncedAsNewTests(BackfillTestCase):
         atom = feedparser.parse(self.client.get(reverse("meetings:feed-atom")).content)
         self.assertEqual(instant(atom.entries[0].published), tokyo(2024, 6, 3, 18, 30))
         self.assertGreater(instant(atom.entries[0].updated), timezone.now() - timedelta(hours=1))
+
+
+class ClockTests(BackfillTestCase):
+    def test_the_clock_does_not_log_a_backfilled_meeting_as_gone_public_by_itself(self):
+        # The clock last looked at 8:00; at noon a readout of a talk that ended at 10:15 the
+        # same morning is back-filled. It went public by that step, not by the clock.
+        workflow.record_due_transitions(now=tokyo(2025, 1, 9, 8))
+        with mock.patch("django.utils.timezone.now", return_value=tokyo(2025, 1, 9, 12)):
+            meeting = backfill("telephone-talk.txt", by=self.publisher).meeting
+        self.assertEqual(meeting.published_at, tokyo(2025, 1, 9, 10, 15))
+        self.assertEqual(workflow.record_due_transitions(now=tokyo(2025, 1, 9, 12, 1)), ([], []))
+        self.assertEqual(meeting.publication_log.count(), 1)
+
+
+class LogPageTests(BackfillTestCase):
+    def test_the_publication_log_can_be_filtered_to_backfills(self):
+        backfill("foreign-ministers-meeting.txt", by=self.publisher)
+        workflow.take_down(self.last_news, by=self.publisher, kind="in_error")
+        self.client.force_login(factories.staff_user("admin"))
+        response = self.client.get(
+            reverse("admin:meetings_publicationlogentry_changelist"), {"backfill__exact": "1"}
+        )
+        self.assertContains(response, "Japan-Atlantis Foreign Ministers’ Meeting")
+        self.assertNotContains(response, "Last real news")
