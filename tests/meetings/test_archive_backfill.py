@@ -169,6 +169,22 @@ class NotAnnouncedAsNewTests(BackfillTestCase):
         syldavia = next(e for e in atom.entries if "Syldavia" in e.title)
         self.assertEqual(instant(syldavia.updated), tokyo(2023, 10, 30, 13))
 
+    def test_the_home_pages_latest_readouts_place_it_at_its_date(self):
+        factories.meeting(self.page, title="This week’s news", date=date(2025, 2, 1))
+        backfill("summit-meeting.txt", by=self.publisher)
+        titles = [
+            m.title for m in self.client.get(reverse("meetings:home")).context["latest_meetings"]
+        ]
+        self.assertEqual(
+            titles,
+            [
+                "This week’s news",
+                "Japan-Atlantis Foreign Ministers’ Meeting",
+                "Japan-Syldavia Summit Meeting",
+                "Last real news",
+            ],
+        )
+
     def test_the_sitemap_dates_it_and_its_relations_page_by_its_own_date_not_today(self):
         response = self.client.get(reverse("sitemap"))
         lastmod = {
