@@ -3,6 +3,9 @@
 Nothing is written until the editor confirms what the preview shows, and then all the
 readouts are written in one transaction: an error leaves the database as it was and the
 pasted text in the form.
+
+Publishers may choose an archive back-fill instead of drafts (see `workflow.backfill`): the
+choice travels from the first form to the confirmation, and is checked again there.
 """
 
 from django import forms
@@ -15,9 +18,10 @@ from django.forms import formset_factory
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .. import workflow
 from ..importing import ReadoutError, Vocabulary, decode, limits, parse_readout, save_readout
 from ..importing.preview import numbered
-from ..importing.saving import existing_for
+from ..importing.saving import backfill_time, existing_for
 from ..models import Meeting, MeetingType
 from ..topics import split_tag_names, tag_input
 
@@ -44,14 +48,26 @@ class ImportForm(forms.Form):
         "first line to “Back to …” on the last.",
     )
     files = MultipleFileField(label="Or upload readout files", required=False)
+    backfill = forms.BooleanField(
+        label="Archive back-fill: publish at each meeting’s own date, without announcing",
+        required=False,
+        help_text="For readouts of past meetings brought in from an archive. Each new meeting "
+        "is published at once, dated by its meeting (its end, or noon, in the ministry’s time "
+        "zone); nothing announces it as new: no emails, and feeds and the sitemap date it by "
+        "its meeting, not today. Meetings already on the portal are skipped; a meeting yet to "
+        "come is refused.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_backfill=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = (
             "One or more .txt files in UTF-8, one readout each (up to "
             f"{settings.PORTAL_IMPORT_MAX_FILES} files of at most "
             f"{limits.size_text(settings.PORTAL_IMPORT_MAX_BYTES)} each)."
         )
+        if not can_backfill:
+            # A back-fill publishes: only publishers are offered it.
+            del self.fields["backfill"]
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -116,9 +132,10 @@ class Readout:
     """One readout on its way in: where it came from, its text, what it became, and its
     form in the confirmation (with `data`: as the editor confirmed it)."""
 
-    def __init__(self, form, source, text, vocabulary, data=None):
+    def __init__(self, form, source, text, vocabulary, data=None, *, backfill=False):
         self.form, self.source, self.text = form, source, text
         self.parsed = self.error = self.page = self.existing = self.items = None
+        self.backfill_at = None
         try:
             if isinstance(text, ReadoutError):
                 raise text
@@ -128,6 +145,8 @@ class Readout:
                 self._apply_confirmed_tags()
                 # The topics the editor typed must fit their column as the suggested ones do.
                 limits.check_lengths(self.parsed)
+            if backfill:
+                self.backfill_at = backfill_time(self.parsed)
         except ReadoutError as error:
             self.parsed = None
             self.error = error.located(source)
@@ -183,8 +202,11 @@ def import_view(model_admin, request):
     vocabulary = Vocabulary.from_database()
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm(request, context, vocabulary)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, can_backfill=workflow.can_publish(request.user)
+    )
     if request.method == "POST" and form.is_valid():
+        backfill = form.cleaned_data.get("backfill", False)
         sources = form.sources()
         formset = ReadoutFormSet(
             prefix=PREFIX,
@@ -194,36 +216,55 @@ def import_view(model_admin, request):
             ],
         )
         readouts = [
-            Readout(readout_form, name, text, vocabulary)
+            Readout(readout_form, name, text, vocabulary, backfill=backfill)
             for readout_form, (name, text) in zip(formset.forms, sources, strict=True)
         ]
-        return _preview(request, context, form, formset, readouts)
+        return _preview(request, context, form, formset, readouts, backfill=backfill)
     return TemplateResponse(request, "admin/meetings/import_form.html", {**context, "form": form})
 
 
 def _confirm(request, context, vocabulary):
+    # The preview carries the choice as a hidden field: checked again, since it publishes.
+    backfill = request.POST.get("backfill") == "on"
+    can_backfill = workflow.can_publish(request.user)
+    if backfill and not can_backfill:
+        raise PermissionDenied
     formset = ReadoutFormSet(request.POST, prefix=PREFIX)
     readouts = []
     if formset.is_valid():
         readouts = [
-            Readout(form, data["source"], data["text"], vocabulary, request.POST)
+            Readout(form, data["source"], data["text"], vocabulary, request.POST, backfill=backfill)
             for form in formset.forms
             if (data := form.cleaned_data)
         ]
     if all_parsed(readouts):
         try:
-            saved = _save_all(readouts, request)
-        except (ReadoutError, ValidationError) as error:
+            saved = _save_all(readouts, request, backfill=backfill)
+        except (ReadoutError, ValidationError, PermissionDenied) as error:
             messages.error(request, f"Nothing was imported: {error}")
         else:
-            messages.success(request, f"Imported {len(saved)} readout(s) as drafts.")
+            messages.success(request, _done_message(saved, backfill=backfill))
             return TemplateResponse(
-                request, "admin/meetings/import_done.html", {**context, "saved": saved}
+                request,
+                "admin/meetings/import_done.html",
+                {**context, "saved": saved, "backfill": backfill},
             )
-    return _preview(request, context, ImportForm(), formset, readouts)
+    form = ImportForm(initial={"backfill": backfill}, can_backfill=can_backfill)
+    return _preview(request, context, form, formset, readouts, backfill=backfill)
 
 
-def _preview(request, context, form, formset, readouts):
+def _done_message(saved, *, backfill):
+    if not backfill:
+        return f"Imported {len(saved)} readout(s) as drafts."
+    skipped = sum(1 for result, _ in saved if result.skipped)
+    message = (
+        f"Back-filled {len(saved) - skipped} readout(s), published at their meeting dates "
+        "without announcing them"
+    )
+    return f"{message}; skipped {skipped} already on the portal." if skipped else f"{message}."
+
+
+def _preview(request, context, form, formset, readouts, *, backfill=False):
     return TemplateResponse(
         request,
         "admin/meetings/import_preview.html",
@@ -233,6 +274,7 @@ def _preview(request, context, form, formset, readouts):
             "formset": formset,
             "readouts": readouts,
             "ready": all_parsed(readouts),
+            "backfill": backfill,
         },
     )
 
@@ -241,23 +283,25 @@ def all_parsed(readouts):
     return bool(readouts) and all(r.parsed for r in readouts)
 
 
-def _save_all(readouts, request):
+def _save_all(readouts, request, *, backfill=False):
     saved = []
     with transaction.atomic():
         for readout in readouts:
             try:
-                result = save_readout(readout.parsed)
+                result = save_readout(readout.parsed, backfill=backfill, by=request.user)
             except ReadoutError as error:
                 raise ReadoutError(error.located(readout.source)) from None
             except ValidationError as error:
                 raise ReadoutError(f"{readout.source}: {'; '.join(error.messages)}") from None
-            LogEntry.objects.log_actions(
-                request.user.pk,
-                [result.meeting],
-                ADDITION if result.created else CHANGE,
-                change_message=f"Imported from {readout.source}.",
-                single_object=True,
-            )
+            if not result.skipped:
+                LogEntry.objects.log_actions(
+                    request.user.pk,
+                    [result.meeting],
+                    ADDITION if result.created else CHANGE,
+                    change_message=f"{'Back-filled' if backfill else 'Imported'} from "
+                    f"{readout.source}.",
+                    single_object=True,
+                )
             saved.append(
                 (result, reverse("admin:meetings_meeting_change", args=[result.meeting.pk]))
             )

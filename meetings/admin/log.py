@@ -17,7 +17,7 @@ class PublicationLogAdmin(admin.ModelAdmin):
         "version",
         "actor",
     ]
-    list_filter = ["to_state", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["to_state", "backfill", ("actor", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["meeting_title", "comment", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["actor", "meeting"]

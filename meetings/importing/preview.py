@@ -1,8 +1,10 @@
 """What an import will write, described for people: the admin preview and `--dry-run`."""
 
+from django.utils import timezone
+
 from meetings.models import describe_duration
 
-from .saving import existing_for
+from .saving import backfill_time, existing_for
 
 
 def numbered(parsed):
@@ -13,10 +15,13 @@ def numbered(parsed):
     ]
 
 
-def describe(parsed):
-    """A JSON-ready account of a parsed readout and of what importing it would change."""
+def describe(parsed, *, backfill=False):
+    """A JSON-ready account of a parsed readout and of what importing it would change.
+
+    For a back-fill, when it would be published, or that it would be skipped; ReadoutError
+    for a meeting yet to come, as the import itself would refuse it."""
     page, meeting = existing_for(parsed)
-    return {
+    described = {
         "relations_page": parsed.relations_page_title,
         "relations_page_exists": page is not None,
         "existing_meeting": meeting.get_absolute_url() if meeting else None,
@@ -49,3 +54,9 @@ def describe(parsed):
         "tags": parsed.tags,
         "warnings": [{"line": w.line, "message": w.message} for w in parsed.warnings],
     }
+    if backfill:
+        described["backfill"] = {
+            "published_at": timezone.localtime(backfill_time(parsed)).isoformat(),
+            "skipped": meeting is not None,
+        }
+    return described

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
@@ -21,32 +22,60 @@ class ImportResult:
     meeting: Meeting
     created: bool
     relations_page_created: bool
+    # A back-fill found the meeting already on the portal, and left it as it was.
+    skipped: bool = False
 
 
-def save_readout(parsed, *, publish=False, region=None):
+def save_readout(parsed, *, publish=False, backfill=False, region=None, by=workflow.SITE):
     """Create or update the meeting a parsed readout describes, all or nothing.
 
-    A readout that breaks a limit (see `limits`) raises ReadoutError before anything is
-    written: it may have changed since it was parsed, as the admin's topics do."""
+    `publish` publishes it now; `backfill` publishes a new meeting at its own date, not
+    announced (see `workflow.backfill`), and skips one already on the portal. Either is a
+    publisher's step, taken `by` them (the site, for a command).
+
+    A readout that breaks a limit (see `limits`), or a back-fill of a meeting yet to come,
+    raises ReadoutError before anything is written: it may have changed since it was
+    parsed, as the admin's topics do."""
     limits.check_readout(parsed)
+    if backfill:
+        workflow.require_publisher(by)
+        backfill_time(parsed)
     with transaction.atomic():
         page, page_created = _relations_page_for(parsed.relations_page_title, region)
-        meeting, created = _meeting_to_write(parsed, page, publish=publish)
+        meeting, created = _meeting_to_write(parsed, page, publish=publish, backfill=backfill)
+        if backfill and not created:
+            return ImportResult(meeting, created=False, relations_page_created=False, skipped=True)
         _write_fields(meeting, parsed)
         _write_rows(meeting, parsed)
-        if publish:
-            workflow.publish(meeting, by=workflow.SITE)
+        if backfill:
+            workflow.backfill(meeting, by=by)
+        elif publish:
+            workflow.publish(meeting, by=by)
         else:
             revisions.record(meeting, event="Imported")
     return ImportResult(meeting, created, page_created)
 
 
-def _meeting_to_write(parsed, page, *, publish):
-    """The meeting at the readout's address (locked), a correction of it, or a new one."""
+def backfill_time(parsed):
+    """When a back-fill would publish the readout's meeting; ReadoutError, at the date's
+    line, for a meeting yet to come."""
+    try:
+        return workflow.backfill_publication_time(parsed.date, parsed.start_time, parsed.duration)
+    except ValidationError as error:
+        # As the importer's other reports read: “FILE:LINE: the meeting is dated …”.
+        message = " ".join(error.messages)
+        raise ReadoutError(message[:1].lower() + message[1:], parsed.lines.get("date")) from None
+
+
+def _meeting_to_write(parsed, page, *, publish, backfill=False):
+    """The meeting at the readout's address (locked), a correction of it, or a new one,
+    with whether it is new. A back-fill takes the meeting there as it is, to skip it."""
     slug = Meeting(title=parsed.title).slug_from_title()
     meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
     if meeting is None:
         return Meeting(relations_page=page, date=parsed.date, slug=slug), True
+    if backfill:
+        return meeting, False
     if meeting.state == Meeting.State.TAKEN_DOWN:
         # Its public notice (or 410, or redirect) changes only by a publisher's step.
         raise ReadoutError(

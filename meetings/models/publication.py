@@ -54,6 +54,12 @@ class PublicationLogEntry(models.Model):
         null=True, blank=True, help_text="The version of the meeting's content the step acted on."
     )
     comment = models.TextField(blank=True)
+    backfill = models.BooleanField(
+        default=False,
+        verbose_name="archive back-fill",
+        help_text="Published at the meeting's own date from the archive, not announced as new: "
+        "the public change is dated by the publication time, not by this entry.",
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -58,7 +58,20 @@ class MeetingQuerySet(models.QuerySet):
         return self.approved().filter(expires_at__lte=timezone.now())
 
     def went_public_between(self, since, until):
-        return self.approved().filter(published_at__gt=since, published_at__lte=until)
+        """Approved meetings whose publication time came in that span, by the clock.
+
+        Not one an archive back-fill published at that time (a time already past when the
+        back-fill set it): it went public by that step."""
+        from .publication import PublicationLogEntry  # see public_steps()
+
+        backfilled = PublicationLogEntry.objects.filter(
+            meeting=OuterRef("pk"), backfill=True, published_at=OuterRef("published_at")
+        )
+        return (
+            self.approved()
+            .filter(published_at__gt=since, published_at__lte=until)
+            .exclude(Exists(backfilled))
+        )
 
     def expired_between(self, since, until):
         return self.approved().filter(expires_at__gt=since, expires_at__lte=until)
@@ -248,11 +261,14 @@ def distinct_count(queryset, field):
 
 def public_steps():
     """Entries of the publication log for steps into or out of what the public sees: a
-    publication, a correction applied, a takedown, an unpublication, an expiry."""
+    publication, a correction applied, a takedown, an unpublication, an expiry.
+
+    Not an archive back-fill: it published a meeting dated by its own day, so the change is
+    dated by its publication time, not by the day of the import."""
     # Imported here: the log's model module imports this one (through meetings.py).
     from .publication import PublicationLogEntry
 
     public_states = ["published", "taken_down"]
     return PublicationLogEntry.objects.filter(
-        Q(from_state__in=public_states) | Q(to_state__in=public_states)
+        Q(from_state__in=public_states) | Q(to_state__in=public_states), backfill=False
     )

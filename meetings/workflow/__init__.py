@@ -15,6 +15,8 @@ Each step is one transaction that starts by locking the meeting's row: the step,
 row, its revision, the cache retirement and the emails happen together or not at all (the
 last two once the transaction commits), and two steps on one meeting queue up. Approval is
 bound to a version: it publishes the content the reviewer saw, or nothing.
+
+An archive back-fill (`backfill`) publishes a new meeting at its own date, unannounced.
 """
 
 from .actors import (
@@ -25,6 +27,7 @@ from .actors import (
     refusal,
     require_publisher,
 )
+from .backfill import backfill, backfill_publication_time
 from .clock import record_due_transitions
 from .corrections import apply_correction, copy_content, restore_revision, start_correction
 from .previews import PREVIEW_DAYS, revoke_preview, share_preview
@@ -50,6 +53,8 @@ __all__ = [
     "apply_correction",
     "approve",
     "approve_retrospectively",
+    "backfill",
+    "backfill_publication_time",
     "can_publish",
     "copy_content",
     "publish",

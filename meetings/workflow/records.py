@@ -60,25 +60,35 @@ WORKFLOW_FIELDS = [
 ]
 
 
-def move(meeting, to_state, *, by, comment):
+def move(meeting, to_state, *, by, comment, backfill=False):
     from_state = meeting.state
     meeting.state = to_state
     meeting.save(update_fields=WORKFLOW_FIELDS)
-    log_step(meeting, from_state, by=by, comment=comment)
+    log_step(meeting, from_state, by=by, comment=comment, backfill=backfill)
     return meeting
 
 
-def log_step(meeting, from_state, *, by, comment, version=None):
+def log_step(meeting, from_state, *, by, comment, version=None, backfill=False):
     """The log row and the revision of a step; `version` is the content it acted on."""
     version = meeting.edit_version if version is None else version
     event = f"{State(from_state).label if from_state else 'New'} → {meeting.get_state_display()}"
     revisions.record(meeting, by=person_of(by), event=f"{event}. {comment}".strip())
-    write_log(meeting, from_state, meeting.state, by=by, comment=comment, version=version)
+    write_log(
+        meeting,
+        from_state,
+        meeting.state,
+        by=by,
+        comment=comment,
+        version=version,
+        backfill=backfill,
+    )
     caching.meeting_stepped(meeting, from_state)
 
 
-def write_log(meeting, from_state, to_state, *, by=None, comment="", version=None):
-    """The one way a row of the publication log is written (steps, and the clock)."""
+def write_log(meeting, from_state, to_state, *, by=None, comment="", version=None, backfill=False):
+    """The one way a row of the publication log is written (steps, and the clock).
+
+    `backfill`: an archive back-fill's publication (see `backfill.py`)."""
     PublicationLogEntry.objects.create(
         meeting=meeting,
         meeting_title=meeting.title,
@@ -88,4 +98,5 @@ def write_log(meeting, from_state, to_state, *, by=None, comment="", version=Non
         published_at=meeting.published_at if meeting.state == State.PUBLISHED else None,
         version=version,
         comment=comment,
+        backfill=backfill,
     )

@@ -1,13 +1,17 @@
 from django.contrib.admin.models import LogEntry
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import topics
-from meetings.models import Meeting, MeetingType
+from meetings.importing import parse_readout, save_readout
+from meetings.models import Meeting, MeetingType, PublicationLogEntry
 from relations.models import RelationsPage
 from tests import factories
 from tests.browser_forms import read_form
+from tests.meetings.test_archive_backfill import tokyo
 from tests.meetings.test_importing import fixture_text
 
 URL = reverse("admin:meetings_meeting_import")
@@ -170,3 +174,78 @@ class ImportPageTests(TestCase):
         clerk = factories.staff_user("clerk", superuser=False)
         self.client.force_login(clerk)
         self.assertEqual(self.client.get(URL).status_code, 403)
+
+
+class BackfillOnTheImportPageTests(TestCase):
+    """Publishers bring an archive in from the import page: published at each meeting's own
+    date, without announcing it. Editors are not offered the choice, since it publishes."""
+
+    CHOICE = "Archive back-fill: publish at each meeting’s own date, without announcing"
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.publisher = factories.member_of("Publishers", "publisher", email="p@example.org")
+        cls.editor = factories.member_of("Editors", "editor", email="e@example.org")
+
+    def preview(self, text, *, backfill=True):
+        form = read_form(self.client.get(URL), "form[enctype]")
+        form.set("text", text)
+        if backfill:
+            form.set("backfill", True)
+        return form.submit(self.client)
+
+    def confirmation(self, preview):
+        return read_form(preview, "input[name=step][value=confirm]")
+
+    def test_a_publisher_backfills_and_the_preview_says_what_will_happen(self):
+        self.client.force_login(self.publisher)
+        self.assertContains(self.client.get(URL), self.CHOICE)
+        preview = self.preview(fixture_text("foreign-ministers-meeting.txt"))
+        self.assertContains(preview, "published at once, dated June 3, 2024, 6:30 p.m.")
+        self.assertContains(preview, "not announced as new")
+        self.assertContains(preview, "Back-fill 1 readout at its meeting’s date")
+        self.assertFalse(Meeting.objects.exists())
+
+        done = self.confirmation(preview).submit(self.client)
+        meeting = Meeting.objects.get()
+        self.assertTrue(meeting.is_public)
+        self.assertEqual(timezone.localtime(meeting.published_at), tokyo(2024, 6, 3, 18, 30))
+        self.assertContains(done, "Back-filled 1 readout(s), published at their meeting dates")
+        entry = PublicationLogEntry.objects.get(meeting=meeting)
+        self.assertEqual((entry.backfill, entry.actor), (True, self.publisher))
+        self.assertEqual(LogEntry.objects.get().change_message, "Back-filled from pasted text.")
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_meeting_already_on_the_portal_is_shown_as_skipped_and_left_alone(self):
+        self.client.force_login(self.publisher)
+        text = fixture_text("telephone-talk.txt")
+        draft = save_readout(parse_readout(text)).meeting
+        preview = self.preview(text.replace("welcomed", "praised"))
+        self.assertContains(preview, "an archive back-fill only adds meetings: it is skipped")
+        done = self.confirmation(preview).submit(self.client)
+        self.assertContains(done, "skipped 1 already on the portal")
+        draft.refresh_from_db()
+        self.assertEqual(draft.state, Meeting.State.DRAFT)
+        self.assertIn("welcomed", draft.agenda_items.first().text)
+
+    def test_a_meeting_dated_in_the_future_is_refused_naming_the_readout(self):
+        self.client.force_login(self.publisher)
+        next_year = timezone.localdate().year + 1
+        text = fixture_text("summit-meeting.txt").replace("2023", str(next_year))
+        response = self.preview(text)
+        self.assertContains(
+            response, f"pasted text:3: the meeting is dated October 30, {next_year}, in the future"
+        )
+        self.assertContains(response, "nothing will be written")
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_an_editor_is_not_offered_a_backfill_and_cannot_forge_one(self):
+        self.client.force_login(self.editor)
+        self.assertNotContains(self.client.get(URL), "Archive back-fill")
+        preview = self.preview(fixture_text("telephone-talk.txt"), backfill=False)
+        self.assertContains(preview, "Import 1 readout as drafts")
+        forged = self.confirmation(preview).forge("backfill", "on").submit(self.client)
+        self.assertEqual(forged.status_code, 403)
+        self.assertFalse(Meeting.objects.exists())
+        self.confirmation(preview).submit(self.client)
+        self.assertEqual(Meeting.objects.get().state, Meeting.State.DRAFT)

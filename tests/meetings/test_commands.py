@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, PublicationLogEntry
 from relations.models import RelationsPage
 from tests.meetings.test_importing import FIXTURES
 
@@ -203,3 +205,98 @@ class TeamTests(TestCase):
         workflow.approve(draft, by=publisher)
         draft.refresh_from_db()
         self.assertTrue(draft.is_public)
+
+
+class BackfillCommandTests(TestCase):
+    """`import_readout --backfill`: an archive brought in at its own dates, unannounced."""
+
+    def test_backfills_each_readout_at_its_meeting_date_with_a_summary(self):
+        out, err = run(
+            "import_readout",
+            "--backfill",
+            str(FIXTURES / "summit-meeting.txt"),
+            str(FIXTURES / "telephone-talk.txt"),
+        )
+        meetings = Meeting.objects.order_by("date")
+        self.assertTrue(all(m.is_public for m in meetings))
+        self.assertEqual(
+            [timezone.localtime(m.published_at).isoformat() for m in meetings],
+            ["2023-10-30T13:00:00+09:00", "2025-01-09T10:15:00+09:00"],
+        )
+        self.assertIn(
+            f"back-filled: http://127.0.0.1:8000{meetings[0].get_absolute_url()} "
+            "(public since 2023-10-30 13:00 JST)",
+            out.splitlines(),
+        )
+        self.assertIn(
+            "2 readout(s): 2 back-filled, published at their meeting dates and not announced; "
+            "0 skipped (already on the portal), 0 failed",
+            err,
+        )
+        entries = PublicationLogEntry.objects.all()
+        self.assertEqual([(e.backfill, e.actor) for e in entries], [(True, None), (True, None)])
+        self.assertEqual(mail.outbox, [])
+
+    def test_a_meeting_already_on_the_portal_is_skipped_naming_it_so_a_batch_can_run_again(self):
+        run("import_readout", str(FIXTURES / "telephone-talk.txt"))
+        draft = Meeting.objects.get()
+        out, err = run(
+            "import_readout",
+            "--backfill",
+            str(FIXTURES / "telephone-talk.txt"),
+            str(FIXTURES / "summit-meeting.txt"),
+        )
+        self.assertIn(
+            f"skipped: {FIXTURES / 'telephone-talk.txt'}: “{draft.title}” is already on the "
+            f"portal (draft), left as it is: http://127.0.0.1:8000{draft.get_absolute_url()}",
+            out.splitlines(),
+        )
+        self.assertIn("1 back-filled, published at their meeting dates", err)
+        self.assertIn("1 skipped (already on the portal), 0 failed", err)
+        draft.refresh_from_db()
+        self.assertEqual(draft.state, Meeting.State.DRAFT)
+
+    def test_a_meeting_dated_in_the_future_is_refused_naming_the_file(self):
+        future = Path(self.tmp) / "future.txt"
+        next_year = timezone.localdate().year + 1
+        future.write_text(
+            (FIXTURES / "summit-meeting.txt").read_text().replace("2023", str(next_year))
+        )
+        err = StringIO()
+        with self.assertRaisesMessage(CommandError, "1 of 2 readout(s) could not be imported"):
+            call_command(
+                "import_readout",
+                "--backfill",
+                str(future),
+                str(FIXTURES / "telephone-talk.txt"),
+                stdout=StringIO(),
+                stderr=err,
+            )
+        self.assertIn(
+            f"failed: {future}:3: the meeting is dated October 30, {next_year}, in the future: "
+            "an archive back-fill publishes only meetings that have taken place",
+            err.getvalue(),
+        )
+        self.assertEqual(
+            list(Meeting.objects.values_list("title", flat=True)),
+            ["Japan-Borduria Foreign Ministers’ Telephone Talk"],
+        )
+        self.assertFalse(RelationsPage.objects.filter(title="Japan-Syldavia Relations").exists())
+
+    def test_a_dry_run_says_when_each_would_be_published(self):
+        out, _ = run(
+            "import_readout", "--backfill", "--dry-run", str(FIXTURES / "telephone-talk.txt")
+        )
+        [readout] = json.loads(out)
+        self.assertEqual(
+            readout["backfill"], {"published_at": "2025-01-09T10:15:00+09:00", "skipped": False}
+        )
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_backfill_and_publish_are_two_different_choices(self):
+        with self.assertRaises(CommandError):
+            run("import_readout", "--backfill", "--publish", str(FIXTURES / "telephone-talk.txt"))
+
+    @pytest.fixture(autouse=True)
+    def _tmp(self, tmp_path):
+        self.tmp = str(tmp_path)

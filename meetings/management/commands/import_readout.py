@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from meetings.importing import ReadoutError, Vocabulary, decode, parse_readout, save_readout
@@ -15,14 +16,22 @@ from relations.models import Region
 class Command(BaseCommand):
     help = (
         "Import readouts written in the ministry's text shape: files, or folders of .txt "
-        "files. Each file becomes one meeting (a draft unless --publish) under the relations "
-        "page its first line names, in a transaction of its own."
+        "files. Each file becomes one meeting (a draft unless --publish or --backfill) under "
+        "the relations page its first line names, in a transaction of its own."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
-        parser.add_argument(
+        publication = parser.add_mutually_exclusive_group()
+        publication.add_argument(
             "--publish", action="store_true", help="Publish the meetings now (default: drafts)."
+        )
+        publication.add_argument(
+            "--backfill",
+            action="store_true",
+            help="Archive back-fill: publish each new meeting at its own date (the end of the "
+            "meeting, or noon, in the ministry's time zone), without announcing it as new; "
+            "skip meetings already on the portal, refuse ones dated in the future.",
         )
         parser.add_argument(
             "--dry-run",
@@ -40,31 +49,33 @@ class Command(BaseCommand):
             help="Site address the printed meeting URLs start with (default: PORTAL_BASE_URL).",
         )
 
-    def handle(self, paths, publish, dry_run, region, base_url, **options):
+    def handle(self, paths, publish, backfill, dry_run, region, base_url, **options):
         if region is not None and not Region.objects.filter(slug=region).exists():
             raise CommandError(f"--region: no region with the slug “{region}”")
         files = list(readout_files(paths))
         if not files:
             raise CommandError("no readout files found in " + ", ".join(paths))
         self.vocabulary = Vocabulary.from_database()
-        self.created, self.updated, self.failed, self.previews = 0, 0, [], []
+        self.base_url = base_url.rstrip("/")
+        self.created, self.updated, self.skipped, self.failed, self.previews = 0, 0, 0, [], []
         for path in progress_bar(files, self.stderr):
-            meeting = self.import_file(path, publish=publish, dry_run=dry_run, region=region)
-            if meeting:
-                url = f"{base_url.rstrip('/')}{meeting.get_absolute_url()}"
-                self.say(self.stdout, f"imported: {url}")
+            result = self.import_file(
+                path, publish=publish, backfill=backfill, dry_run=dry_run, region=region
+            )
+            if result:
+                self.report(path, result, backfill=backfill)
         if dry_run:
             self.stdout.write(json.dumps(self.previews, ensure_ascii=False, indent=2))
-        self.summarise(len(files), dry_run)
+        self.summarise(len(files), dry_run, backfill)
 
-    def import_file(self, path, *, publish, dry_run, region):
-        """Parse (and unless a dry run, save) one file, counting how it went; the meeting saved."""
+    def import_file(self, path, *, publish, backfill, dry_run, region):
+        """Parse (and unless a dry run, save) one file, counting how it went; what it became."""
         try:
             parsed = self.parse(path, self.vocabulary)
             if dry_run:
-                self.previews.append({"file": str(path), **describe(parsed)})
+                self.previews.append({"file": str(path), **describe(parsed, backfill=backfill)})
                 return None
-            result = self.save(parsed, publish=publish, region=region)
+            result = self.save(parsed, publish=publish, backfill=backfill, region=region)
         except ReadoutError as error:
             self.fail(error.located(path))
             return None
@@ -74,26 +85,44 @@ class Command(BaseCommand):
             message = " ".join(str(error).split())
             self.fail(f"{path}: could not be imported: {type(error).__name__}: {message}")
             return None
-        if result.created:
+        if result.skipped:
+            self.skipped += 1
+        elif result.created:
             self.created += 1
         else:
             self.updated += 1
-        return result.meeting
+        return result
+
+    def report(self, path, result, *, backfill):
+        meeting = result.meeting
+        url = f"{self.base_url}{meeting.get_absolute_url()}"
+        if result.skipped:
+            line = (
+                f"skipped: {path}: “{meeting.title}” is already on the portal "
+                f"({meeting.get_state_display().lower()}), left as it is: {url}"
+            )
+        elif backfill:
+            since = timezone.localtime(meeting.published_at)
+            line = f"back-filled: {url} (public since {since:%Y-%m-%d %H:%M %Z})"
+        else:
+            line = f"imported: {url}"
+        self.say(self.stdout, line)
 
     def fail(self, message):
         self.failed.append(message)
         self.say(self.stderr, message)
 
-    def summarise(self, total, dry_run):
-        self.stderr.write(
-            f"{total} readout(s): "
-            + (
-                f"{len(self.previews)} parsed (dry run, nothing written)"
-                if dry_run
-                else f"{self.created} created, {self.updated} updated"
+    def summarise(self, total, dry_run, backfill):
+        if dry_run:
+            done = f"{len(self.previews)} parsed (dry run, nothing written)"
+        elif backfill:
+            done = (
+                f"{self.created} back-filled, published at their meeting dates and not "
+                f"announced; {self.skipped} skipped (already on the portal)"
             )
-            + f", {len(self.failed)} failed"
-        )
+        else:
+            done = f"{self.created} created, {self.updated} updated"
+        self.stderr.write(f"{total} readout(s): {done}, {len(self.failed)} failed")
         for failure in self.failed:
             self.stderr.write(f"  failed: {failure}")
         if self.failed:
@@ -116,9 +145,9 @@ class Command(BaseCommand):
             self.say(self.stderr, f"{path}:{warning.line}: warning: {warning.message}")
         return parsed
 
-    def save(self, parsed, *, publish, region):
+    def save(self, parsed, *, publish, backfill, region):
         try:
-            return save_readout(parsed, publish=publish, region=region)
+            return save_readout(parsed, publish=publish, backfill=backfill, region=region)
         except ValidationError as error:
             messages = "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in error.message_dict.items()
