@@ -31,3 +31,32 @@ def test_date_and_time_fields_do_not_compare_the_browsers_clock_with_the_servers
     assert "server time" not in form.inner_text("#content")
     form.click("#id_date + .datetimeshortcuts a:has-text('Today')")
     assert form.input_value("#id_date")
+
+
+def test_the_import_preview_shows_every_topic_it_will_tag_without_cutting_any_off(
+    browser, editor, live_server
+):
+    from meetings import topics
+    from tests.meetings.test_importing import fixture_text
+
+    for name, *synonyms in [
+        ("China",),
+        ("North Korea",),
+        ("Abductions issue", "abductions issue"),
+        ("Russia’s aggression against Ukraine", "Ukraine"),
+        ("G7",),
+        ("Economic security", "economic security"),
+        ("Space", "area of space"),
+        ("APEC",),
+    ]:
+        topics.define_topic(name, *synonyms)
+    page = log_in(browser, live_server, "editor", "s3cret-pass")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + reverse("admin:meetings_meeting_import"))
+    page.fill("textarea[name=text]", fixture_text("foreign-ministers-meeting.txt"))
+    page.click("text=Preview")
+    page.wait_for_selector(".readout-preview")
+    for field in page.locator(".readout-preview .tags input").all():
+        assert field.evaluate("input => input.scrollWidth <= input.clientWidth"), (
+            field.input_value()
+        )

@@ -8,6 +8,8 @@ Publishers may choose an archive back-fill instead of drafts (see `workflow.back
 choice travels from the first form to the confirmation, and is checked again there.
 """
 
+from collections import Counter
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import formset_factory
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -112,8 +115,10 @@ class ReadoutForm(forms.Form):
 
     text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"hidden": True}))
     source = forms.CharField(widget=forms.HiddenInput)
+    # A text area: a meeting often names more topics than one line of an input shows.
     tags = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"aria-label": "Topics of the meeting"})
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "aria-label": "Topics of the meeting"}),
     )
 
 
@@ -247,7 +252,14 @@ def _confirm(request, context, vocabulary):
             return TemplateResponse(
                 request,
                 "admin/meetings/import_done.html",
-                {**context, "saved": saved, "backfill": backfill},
+                {
+                    **context,
+                    "saved": [
+                        (result, url, None if backfill else what_became_of(result))
+                        for result, url in saved
+                    ],
+                    "backfill": backfill,
+                },
             )
     form = ImportForm(initial={"backfill": backfill}, can_backfill=can_backfill)
     return _preview(request, context, form, formset, readouts, backfill=backfill)
@@ -255,13 +267,36 @@ def _confirm(request, context, vocabulary):
 
 def _done_message(saved, *, backfill):
     if not backfill:
-        return f"Imported {len(saved)} readout(s) as drafts."
+        kinds = Counter(what_became_of(result) for result, _ in saved)
+        outcomes = ", ".join(
+            f"{count} {kind if count == 1 else PLURALS[kind]}" for kind, count in kinds.items()
+        )
+        return f"Imported {len(saved)} readout{pluralize(len(saved))}: {outcomes}."
     skipped = sum(1 for result, _ in saved if result.skipped)
     message = (
         f"Back-filled {len(saved) - skipped} readout(s), published at their meeting dates "
         "without announcing them"
     )
     return f"{message}; skipped {skipped} already on the portal." if skipped else f"{message}."
+
+
+PLURALS = {
+    "new draft": "new drafts",
+    "correction of a published meeting": "corrections of published meetings",
+    "draft updated": "drafts updated",
+    "meeting in review updated": "meetings in review updated",
+}
+
+
+def what_became_of(result):
+    """What an import (not a back-fill) made of a readout, as the done page says it."""
+    if result.created:
+        return "new draft"
+    if result.meeting.draft_of_id:
+        return "correction of a published meeting"
+    if result.meeting.state == Meeting.State.IN_REVIEW:
+        return "meeting in review updated"
+    return "draft updated"
 
 
 def _preview(request, context, form, formset, readouts, *, backfill=False):

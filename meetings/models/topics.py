@@ -26,7 +26,7 @@ def tags_from_text(text):
 def text_from_tags(tags):
     """Tags as one input that `tags_from_text` reads back: “G7, North Korea”, without
     quotes unless a name holds a comma. TAGGIT_STRING_FROM_TAGS names this."""
-    names = sorted(tag.name for tag in tags)
+    names = sorted((tag.name for tag in tags), key=str.casefold)
     return ", ".join(f'"{name}"' if "," in name else name for name in names)
 
 

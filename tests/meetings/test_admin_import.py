@@ -99,15 +99,18 @@ class ImportPageTests(TestCase):
             ]
         )
         self.assertContains(response, "Import 2 readouts as drafts")
-        self.confirmation(response).submit(self.client)
+        done = self.confirmation(response).submit(self.client)
         self.assertEqual(Meeting.objects.count(), 2)
+        self.assertContains(done, "Imported 2 readouts: 2 new drafts.")
 
     def test_an_existing_meeting_is_announced_and_updated_not_duplicated(self):
         text = fixture_text("telephone-talk.txt")
         self.confirmation(self.preview(text=text)).submit(self.client)
         preview = self.preview(text=text.replace("welcomed the progress", "praised the progress"))
         self.assertContains(preview, "already exists under this page: it will be updated")
-        self.confirmation(preview).submit(self.client)
+        done = self.confirmation(preview).submit(self.client)
+        self.assertContains(done, "Imported 1 readout: 1 draft updated.")
+        self.assertContains(done, "Draft updated:")
         self.assertEqual(Meeting.objects.count(), 1)
         self.assertIn("praised", Meeting.objects.get().agenda_items.first().text)
         self.assertEqual(
@@ -127,7 +130,9 @@ class ImportPageTests(TestCase):
         preview = self.preview(text=text)
         self.assertContains(preview, "<dt>Type</dt><dd>Strategic dialogue</dd>", html=True)
         self.assertContains(preview, "already exists under this page: it will be updated")
-        self.confirmation(preview).submit(self.client)
+        done = self.confirmation(preview).submit(self.client)
+        self.assertContains(done, "Imported 1 readout: 1 draft updated.")
+        self.assertContains(done, "Draft updated:")
         self.assertEqual(Meeting.objects.get().meeting_type.slug, "strategic-dialogue")
 
     def test_importing_over_a_published_meeting_announces_a_correction(self):
@@ -137,10 +142,16 @@ class ImportPageTests(TestCase):
         live = save_readout(parse_readout(text), publish=True).meeting
         preview = self.preview(text=text.replace("welcomed", "praised"))
         self.assertContains(preview, "it is published, so the import becomes a correction")
-        self.confirmation(preview).submit(self.client)
+        done = self.confirmation(preview).submit(self.client)
         live.refresh_from_db()
         self.assertIn("welcomed", live.agenda_items.first().text)
-        self.assertIn("praised", live.corrections.get().agenda_items.first().text)
+        correction = live.corrections.get()
+        self.assertIn("praised", correction.agenda_items.first().text)
+        self.assertContains(done, "Imported 1 readout: 1 correction of a published meeting.")
+        self.assertContains(done, "Correction drafted; the public keeps the published version")
+        correction_url = reverse("admin:meetings_meeting_change", args=[correction.pk])
+        self.assertContains(done, f'href="{correction_url}"')
+        self.assertNotContains(done, "Updated")
 
     def test_an_error_writes_nothing_and_keeps_the_pasted_text(self):
         broken = fixture_text("telephone-talk.txt").replace("January 9, 2025", "Jan 45, 2025")

@@ -190,6 +190,12 @@ class TagInputTests(SimpleTestCase):
         self.assertEqual(topics.tag_input(names), 'G7, North Korea, "Trade, investment"')
         self.assertEqual(topics.split_tag_names(topics.tag_input(names)), names)
 
+    def test_a_tag_field_lists_its_topics_alphabetically_whatever_the_capitals(self):
+        self.assertEqual(
+            topics.tag_input(["APEC", "Abductions issue", "ASEAN", "China"]),
+            "Abductions issue, APEC, ASEAN, China",
+        )
+
     def test_an_editors_input_is_split_at_commas_each_name_once(self):
         self.assertEqual(topics.split_tag_names("ROK, G7 ,ROK, g7"), ["G7", "ROK"])
 
