@@ -269,7 +269,8 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         }
 
     class Media:
-        js = ["admin/ordered_inlines.js", "admin/presence.js"]
+        # unsaved_drafts.js runs on the list too: it forgets a draft once its save went through.
+        js = ["admin/ordered_inlines.js", "admin/presence.js", "admin/unsaved_drafts.js"]
         css = {"all": ["admin/ordered_inlines.css", "admin/presence.css"]}
 
     def get_urls(self):
