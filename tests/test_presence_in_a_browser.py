@@ -43,7 +43,9 @@ def change(people, live_server):
     return live_server.url + reverse("admin:meetings_meeting_change", args=[people["draft"].pk])
 
 
-def test_two_editors_see_each_other_and_who_left(browser, live_server, change, expect, monkeypatch):
+def test_two_editors_see_each_other_and_who_left(
+    people, browser, live_server, change, expect, monkeypatch
+):
     monkeypatch.setattr(presence, "HEARTBEAT_SECONDS", 0.5)
     erin = log_in(browser, live_server, "erin", PASSWORD)
     ed = log_in(browser, live_server, "ed", PASSWORD)
@@ -59,11 +61,28 @@ def test_two_editors_see_each_other_and_who_left(browser, live_server, change, e
     )
     expect(erin.locator("#editing-presence")).to_have_attribute("aria-live", "polite")
 
-    # Ed saves: Erin is told before she saves over it.
+    # Ed saves while Erin types: she is told before she saves over it.
+    erin.fill("#id_lead", "On Monday, the ministers met in Tokyo.")
+    erin.wait_for_function(DRAFT_KEPT, arg="met in Tokyo")
     ed.fill("#id_title", "Japan-Atlantis Foreign Ministers’ Meeting")
     save(ed)
     expect(erin.locator(".presence-changed")).to_contain_text("ed saved changes at", timeout=10_000)
     expect(erin.locator(".presence-changed")).to_contain_text("reload before saving")
+
+    # She reloads, takes her typing back over Ed's version, and saves both.
+    erin.reload()
+    offer = erin.locator("#unsaved-draft")
+    expect(offer).to_contain_text("typed into an older version of this meeting")
+    offer.get_by_role("button", name="Restore them").click()
+    save(erin)
+    expect(erin.locator(".messagelist .success")).to_be_visible()
+    draft = Meeting.objects.get(pk=people["draft"].pk)
+    assert (draft.title, draft.lead) == (
+        "Japan-Atlantis Foreign Ministers’ Meeting",
+        "On Monday, the ministers met in Tokyo.",
+    )
+    expect(erin.locator(".presence-changed")).to_be_hidden()
+    expect(erin.locator(".presence-others")).to_contain_text("ed (editor)")
 
     # Ed leaves: Erin's notice empties at once, not after the people's 90 seconds.
     ed.goto(live_server.url + reverse("admin:meetings_meeting_changelist"))

@@ -2,7 +2,10 @@
  * localStorage (debounced, and at once when the page is left) until the form is saved.
  *
  * Each draft is keyed by the person and the page's address (data-key on #unsaved-draft)
- * and remembers the version of the meeting it was typed into. When the form is sent, its
+ * and remembers the version of the meeting it was typed into. It holds only the fields the
+ * person changed, so restoring it over a newer version (someone saved meanwhile) does not
+ * put back old values of fields they never touched; inline rows are matched by their id,
+ * and rows new in the draft get rows of their own ("Add another"), never someone else's. When the form is sent, its
  * draft is only marked as sent: a refused save (a validation error, or someone else's save
  * meanwhile) shows the form again with errors, and the draft stays; it is forgotten once a
  * page says the save went through (its success message, or the meeting's version moved on).
@@ -52,20 +55,31 @@
   }
 
   // Which fields a draft keeps: what a person types or picks. Not the CSRF token, files,
-  // passwords, nor hidden fields (the stale-save check's version stays the page's own),
-  // except the inline forms' counts, which say how many rows to add back; nor the rows'
-  // positions, which ordered_inlines.js derives from the rows' order.
+  // passwords, nor hidden fields (the stale-save check's version stays the page's own; a
+  // row's id is read apart, to match rows); nor the rows' positions, which
+  // ordered_inlines.js derives from the rows' order.
   function kept(field) {
     var type = (field.type || "").toLowerCase();
     if (!field.name || field.disabled || field.name.indexOf("__prefix__") !== -1) { return false; }
     if (field.classList.contains("position-input")) { return false; }
     if (["file", "password", "submit", "button", "reset", "image", "fieldset"].indexOf(type) !== -1) { return false; }
-    if (type === "hidden") { return /-TOTAL_FORMS$/.test(field.name); }
-    return field.name !== "csrfmiddlewaretoken";
+    return type !== "hidden" && field.name !== "csrfmiddlewaretoken";
+  }
+
+  // "agenda_items-3-text" → the row "agenda_items-3" of the inline "agenda_items".
+  function rowOf(form, name) {
+    var match = /^(.+)-(\d+)-[^-]+$/.exec(name);
+    if (!match || !form.elements.namedItem(match[1] + "-TOTAL_FORMS")) { return null; }
+    return {prefix: match[1], index: match[2], key: match[1] + "-" + match[2]};
+  }
+
+  function rowId(form, key) {
+    var field = form.elements.namedItem(key + "-id");
+    return field ? field.value : "";
   }
 
   function read(form) {
-    var values = {}, labels = {};
+    var values = {}, labels = {}, ids = {};
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!kept(field)) { return; }
       var name = field.name;
@@ -83,8 +97,10 @@
           labels[name] = field.options[field.selectedIndex].text;
         }
       }
+      var row = rowOf(form, name);
+      if (row) { ids[row.key] = rowId(form, row.key); }
     });
-    return {values: values, labels: labels};
+    return {values: values, labels: labels, ids: ids};
   }
 
   function blank(value) {
@@ -96,31 +112,64 @@
     return JSON.stringify(a) === JSON.stringify(b) || (blank(a) && blank(b));
   }
 
-  // The fields whose values differ, leaving out the rows' counts (rows are not fields).
   function differences(values, page) {
-    return Object.keys(values).filter(function (name) {
-      return !/-TOTAL_FORMS$/.test(name) && !same(values[name], page[name]);
+    return Object.keys(values).filter(function (name) { return !same(values[name], page[name]); });
+  }
+
+  function indexWithId(form, prefix, id) {
+    var total = parseInt(form.elements.namedItem(prefix + "-TOTAL_FORMS").value, 10);
+    for (var index = 0; index < total; index += 1) {
+      if (rowId(form, prefix + "-" + index) === id) { return String(index); }
+    }
+    return null;
+  }
+
+  function addRow(form, prefix) {
+    var total = form.elements.namedItem(prefix + "-TOTAL_FORMS");
+    var group = document.getElementById(prefix + "-group");
+    var add = group && group.querySelector(".add-row a");
+    var before = parseInt(total.value, 10);
+    if (add) { add.click(); }  // Django's "Add another": numbers the row and counts it
+    return parseInt(total.value, 10) > before ? String(before) : null;
+  }
+
+  // Where each field of the draft goes on this page: {draft name: page name, or null for
+  // a row still to add}. A saved row goes to the row with its id; a new row to the same
+  // blank new row of the page if there is one, else to a row added for it (with `adding`).
+  function placing(form, draft, adding) {
+    var places = {}, rows = {}, taken = {};
+    Object.keys(draft.values).forEach(function (name) {
+      var row = rowOf(form, name);
+      if (!row) { places[name] = name; return; }
+      if (!(row.key in rows)) {
+        var id = (draft.ids || {})[row.key] || "";
+        var index = id ? indexWithId(form, row.prefix, id) : null;
+        var total = parseInt(form.elements.namedItem(row.prefix + "-TOTAL_FORMS").value, 10);
+        if (index === null && !id && Number(row.index) < total && !rowId(form, row.key)
+            && !taken[row.key]) {
+          index = row.index;
+        }
+        if (index === null && adding) { index = addRow(form, row.prefix); }
+        rows[row.key] = index;
+        if (index !== null) { taken[row.prefix + "-" + index] = true; }
+      }
+      var target = rows[row.key];
+      places[name] = target === null ? null : name.replace(row.key + "-", row.prefix + "-" + target + "-");
+    });
+    return places;
+  }
+
+  // The draft's fields that differ from this page, as they would be placed on it.
+  function unsaved(form, draft) {
+    var page = read(form).values, places = placing(form, draft, false);
+    return Object.keys(draft.values).filter(function (name) {
+      return !same(draft.values[name], places[name] === null ? undefined : page[places[name]]);
     });
   }
 
   function fire(field) {
     field.dispatchEvent(new Event("input", {bubbles: true}));
     field.dispatchEvent(new Event("change", {bubbles: true}));
-  }
-
-  function addRows(form, values) {
-    Object.keys(values).forEach(function (name) {
-      if (!/-TOTAL_FORMS$/.test(name)) { return; }
-      var prefix = name.replace(/-TOTAL_FORMS$/, "");
-      var total = form.elements.namedItem(name);
-      var group = document.getElementById(prefix + "-group");
-      var wanted = parseInt(values[name], 10);
-      for (var tries = 0; total && group && parseInt(total.value, 10) < wanted && tries < 200; tries += 1) {
-        var add = group.querySelector(".add-row a");
-        if (!add) { break; }
-        add.click();  // Django's "Add another": numbers the row and counts it
-      }
-    });
   }
 
   function put(form, name, value, label) {
@@ -148,11 +197,14 @@
     }
   }
 
+  // Puts the draft's values on the page; the names of the fields it filled.
   function restore(form, draft) {
-    addRows(form, draft.values);
-    Object.keys(draft.values).forEach(function (name) {
-      if (!/-TOTAL_FORMS$/.test(name)) { put(form, name, draft.values[name], (draft.labels || {})[name]); }
-    });
+    var places = placing(form, draft, true);
+    return Object.keys(draft.values).filter(function (name) {
+      if (places[name] === null) { return false; }
+      put(form, places[name], draft.values[name], (draft.labels || {})[name]);
+      return true;
+    }).map(function (name) { return places[name]; });
   }
 
   function when(savedAt) {
@@ -205,25 +257,40 @@
       var field = form.elements.namedItem("opened_version");
       return field ? field.value : "";
     };
-    // The page as the server sent it; a page shown again with errors holds what was typed.
-    var baseline = hasErrors() ? null : read(form).values;
+    // The page as the server sent it, to tell which fields the person changed. A page shown
+    // again with errors already holds what was typed: the fields its draft held still count.
+    var baseline = read(form).values;
+    var carried = [];
     var pending = null;
     var timer = null;
 
     settleSent(key, version());
+    var before = load(key);
+    if (before && hasErrors()) {
+      carried = Object.keys(before.values);
+    }
 
     function save(sent) {
       window.clearTimeout(timer);
       timer = null;
       if (pending) { return; }  // the offer stands until taken or discarded
       var now = read(form);
-      if (baseline && differences(now.values, baseline).length === 0
-          && differences(baseline, now.values).length === 0) {
+      var names = differences(now.values, baseline);
+      carried.forEach(function (name) {
+        if (name in now.values && names.indexOf(name) === -1) { names.push(name); }
+      });
+      if (names.length === 0) {
         forget(key);
         return;
       }
       var draft = {savedAt: Date.now(), version: version(), path: path, adding: adding,
-                   values: now.values, labels: now.labels};
+                   values: {}, labels: {}, ids: {}};
+      names.forEach(function (name) {
+        draft.values[name] = now.values[name];
+        if (name in now.labels) { draft.labels[name] = now.labels[name]; }
+        var row = rowOf(form, name);
+        if (row) { draft.ids[row.key] = now.ids[row.key]; }
+      });
       if (sent) { draft.sentAt = Date.now(); }
       store(key, draft);
     }
@@ -242,7 +309,7 @@
 
     var draft = load(key);
     if (!draft) { return; }
-    var changed = differences(draft.values, read(form).values);
+    var changed = unsaved(form, draft);
     if (changed.length === 0) {
       if (!hasErrors()) { forget(key); }  // what it holds is what the page shows
       return;
@@ -251,7 +318,7 @@
     var text = "You have unsaved changes from " + when(draft.savedAt) + " ("
       + changed.length + (changed.length === 1 ? " field" : " fields") + ").";
     if (draft.version && version() && draft.version !== version()) {
-      text += " They were typed into an older version of this meeting, saved by someone since:"
+      text += " They were typed into an older version of this meeting, which was saved since:"
         + " restore them, then check them against the newer text before saving.";
     }
     banner.querySelector(".unsaved-draft-text").textContent = text;
@@ -259,9 +326,9 @@
     banner.querySelector("[data-draft-action=restore]").addEventListener("click", function () {
       pending = null;
       banner.hidden = true;
-      restore(form, draft);
+      var filled = restore(form, draft);
       save();
-      var first = form.elements.namedItem(changed[0]);
+      var first = form.elements.namedItem(filled[0]);
       if (first && first.focus) { first.focus(); }
     });
     banner.querySelector("[data-draft-action=discard]").addEventListener("click", function () {
