@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from portal.bilingual_admin import JapaneseBesideEnglish
 
-from .. import workflow
+from .. import presence, workflow
 from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
 from ..models import (
     AgendaItem,
@@ -21,6 +22,7 @@ from ..models import (
     PublicationLogEntry,
 )
 from . import filters, importing, topic_suggestions
+from . import presence as presence_views
 from . import workflow as panel
 
 
@@ -256,6 +258,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
                 "open_correction": meeting.corrections.first(),
+                **self.presence_context(request, meeting),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -266,10 +269,37 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def presence_context(self, request, meeting):
+        """Who else has the meeting open, for the notice the page starts with. Shown at
+        once (not after the first heartbeat); a page shown again after a refused save checks
+        in from the page, as its previous tab left when the form was sent."""
+        tab = presence.new_tab()
+        if request.method == "GET":
+            presence.check_in(meeting, request.user, tab)
+        others = presence.others_on(meeting, request.user)
+        return {
+            "presence_tab": tab,
+            "presence_text": presence.describe_others(others),
+            "presence_seconds": presence.HEARTBEAT_SECONDS,
+        }
+
     class Media:
-        # After ordered_inlines.js: the suggestions name items by the numbers it shows.
-        js = ["admin/ordered_inlines.js", "admin/topic_suggestions.js"]
-        css = {"all": ["admin/ordered_inlines.css", "admin/topic_suggestions.css"]}
+        # topic_suggestions.js after ordered_inlines.js: the suggestions name items by the
+        # numbers it shows. unsaved_drafts.js runs on the list too: it forgets a draft once
+        # its save went through.
+        js = [
+            "admin/ordered_inlines.js",
+            "admin/topic_suggestions.js",
+            "admin/presence.js",
+            "admin/unsaved_drafts.js",
+        ]
+        css = {
+            "all": [
+                "admin/ordered_inlines.css",
+                "admin/topic_suggestions.css",
+                "admin/presence.css",
+            ]
+        }
 
     def get_urls(self):
         import_readouts = self.admin_site.admin_view(partial(importing.import_view, self))
@@ -291,6 +321,18 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(partial(panel.staff_preview_view, self)),
                 name="meetings_meeting_preview",
+            ),
+            path(
+                "<int:object_id>/presence/",
+                self.admin_site.admin_view(
+                    require_POST(partial(presence_views.heartbeat_view, self))
+                ),
+                name="meetings_meeting_presence",
+            ),
+            path(
+                "<int:object_id>/presence/leave/",
+                self.admin_site.admin_view(require_POST(partial(presence_views.leave_view, self))),
+                name="meetings_meeting_presence_leave",
             ),
             path(
                 "<int:object_id>/share-preview/",

@@ -1,5 +1,6 @@
 from . import renditions
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
+from .presence import EditingPresence
 from .public import (
     public_relations_pages,
     public_tags,
@@ -29,6 +30,7 @@ from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list,
 __all__ = [
     "AgendaItem",
     "ChangeNote",
+    "EditingPresence",
     "FormerAddress",
     "Meeting",
     "MeetingQuerySet",
