@@ -310,10 +310,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "workflow_state": panel.describe_state(meeting),
-                "workflow_actions": panel.available(meeting, request.user),
-                "transition_form": panel.TransitionForm(
-                    initial={"opened_version": meeting.edit_version}
-                ),
+                "workflow_steps": panel.step_forms(meeting, request.user),
                 "workflow_notes": panel.unavailable(meeting, request.user),
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],

@@ -11,7 +11,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic, renditions
 from tests import factories
-from tests.browser_forms import admin_change_form, read_form
+from tests.browser_forms import admin_change_form, read_forms_by_button
 
 # What an editor types into a new meeting's page, unless a test says otherwise.
 NEW_MEETING = {
@@ -228,10 +228,10 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
 
         change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         panel.submit(self.client, "transition", "submit")
         self.client.force_login(factories.staff_user("second-publisher"))
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         panel.submit(self.client, "transition", "approve")
         self.client.logout()
         response = self.client.get(meeting.get_absolute_url())
