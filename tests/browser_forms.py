@@ -173,6 +173,47 @@ def read_form(response_or_html, selector="form", *, url=None):
     return RenderedForm(element, url or "/")
 
 
+class FormsByButton:
+    """A page with a form per button (the workflow panel: a form per step, each with its
+    own fields and its own button). Fields are set as a person fills them in; `submit()`
+    posts the form of the button pressed, and refuses a field that form does not render."""
+
+    def __init__(self, html, selector, url):
+        self.html, self.selector, self.url = html, selector, url
+        self.changes = []  # (method, name, value), applied to the form of the button pressed
+        if not lxml.html.fromstring(html).cssselect(selector):
+            raise LookupError(f"the page has no form matching {selector!r}")
+
+    def form_of(self, button, value):
+        selector = f"{self.selector} button[name={button}][value={value}]"
+        try:
+            return read_form(self.html, selector, url=self.url)
+        except (LookupError, StopIteration):
+            raise KeyError(f"the page renders no {button!r} button with value {value!r}") from None
+
+    def get(self, name):
+        return read_form(self.html, self.selector, url=self.url).get(name)
+
+    def set(self, name, value):
+        self.changes.append(("set", name, value))
+        return self
+
+    def forge(self, name, value):
+        self.changes.append(("forge", name, value))
+        return self
+
+    def submit(self, client, button, value, **extra):
+        form = self.form_of(button, value)
+        for method, name, field_value in self.changes:
+            getattr(form, method)(name, field_value)
+        return form.submit(client, button, value, **extra)
+
+
+def read_forms_by_button(response, selector):
+    """The forms matching the selector on the page, each posted with its own button."""
+    return FormsByButton(response.content.decode(), selector, response.wsgi_request.get_full_path())
+
+
 def admin_change_form(client, url):
     """GET an admin add or change page and read its form."""
     response = client.get(url)

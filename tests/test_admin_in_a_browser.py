@@ -60,8 +60,9 @@ def test_an_editor_writes_reorders_and_publishes_a_meeting(editor, live_server, 
         assert "was added successfully" in message.inner_text()
 
         # The editor is a superuser: in an emergency, publish without review, with a reason.
-        page.fill(".workflow-panel textarea[name=comment]", "Needed before the press briefing.")
-        page.click(".workflow-panel button[value=publish_without_review]")
+        step = ".workflow-panel form.step-publish_without_review"
+        page.fill(f"{step} textarea[name=comment]", "Needed before the press briefing.")
+        page.click(f"{step} button[value=publish_without_review]")
         message = page.wait_for_selector(".messagelist .success")
         assert "published, not yet reviewed" in message.inner_text()
         browser.close()

@@ -49,11 +49,13 @@ def test_write_reject_fix_schedule_and_publish(people, live_server, monkeypatch)
             return log_in(browser, live_server, username, PASSWORD)
 
         def step(page, action, comment="", publish_at=None):
+            # Each step is a form of its own: its fields, then its button.
+            form = f".workflow-panel form.step-{action}"
             if comment:
-                page.fill(".workflow-panel textarea[name=comment]", comment)
+                page.fill(f"{form} textarea[name=comment]", comment)
             if publish_at:
-                page.fill(".workflow-panel input[name=publish_at]", publish_at)
-            page.click(f".workflow-panel button[value={action}]")
+                page.fill(f"{form} input[name=publish_at]", publish_at)
+            page.click(f"{form} button[value={action}]")
             return page.wait_for_selector(".messagelist li").inner_text()
 
         editor = session("erin")

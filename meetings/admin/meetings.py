@@ -6,10 +6,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import path
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from portal.bilingual_admin import JapaneseBesideEnglish
+from portal.bilingual_admin import JapaneseBesideEnglish, is_japanese
 
 from .. import presence, workflow
 from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
@@ -21,18 +23,58 @@ from ..models import (
     PhotoSession,
     PublicationLogEntry,
 )
+from ..models.readout import numbered_anchors
 from . import filters, importing, topic_suggestions
 from . import presence as presence_views
 from . import workflow as panel
 
 
+def read_only(meeting):
+    """What the public sees (or saw) changes only through the workflow: a correction that is
+    approved, or a publisher's step. Its admin page reads like the public page instead."""
+    return meeting is not None and meeting.state in (
+        Meeting.State.PUBLISHED,
+        Meeting.State.TAKEN_DOWN,
+    )
+
+
 class OrderedInline(JapaneseBesideEnglish, admin.TabularInline):
+    """A tabular inline of ordered rows whose English and Japanese texts share a column.
+
+    A line ("caption", "caption_ja") of `fields` is one cell, the Japanese under the English
+    (see the template): rows of bilingual texts then fit a 1280 px screen."""
+
     formset = OrderedInlineFormSet
     extra = 0
     classes = ["ordered-inline"]
+    template = "admin/meetings/edit_inline/tabular_bilingual.html"
+
+    @property
+    def stacked_above(self):
+        """Fields with another under them in their cell: their column's heading says so."""
+        return {line[0] for line in self.fields if isinstance(line, (list, tuple))}
+
+    @property
+    def stacked_below(self):
+        """Fields shown under another in its cell: their column has no heading of its own."""
+        return {
+            name for line in self.fields if isinstance(line, (list, tuple)) for name in line[1:]
+        }
+
+    # Shown only while the rows can be edited: read only, the order is the rows' order.
+    editing_fields = ["position"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if read_only(obj):
+            fields = [line for line in fields if line not in self.editing_fields]
+        return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and is_japanese(db_field):
+            # Under the English in the same cell: the box says which language it takes.
+            field.widget.attrs["placeholder"] = "Japanese (optional)"
         if db_field.name == "position":
             field.required = False
             field.initial = None  # an untouched extra row stays unchanged, and is skipped
@@ -43,7 +85,7 @@ class OrderedInline(JapaneseBesideEnglish, admin.TabularInline):
 
 class ParticipantInline(OrderedInline):
     model = Participant
-    fields = ["side", "name", "name_ja", "title", "title_ja", "position"]
+    fields = ["side", ("name", "name_ja"), ("title", "title_ja"), "position"]
 
 
 class PhotoSessionInline(OrderedInline):
@@ -51,12 +93,9 @@ class PhotoSessionInline(OrderedInline):
     fields = [
         "preview",
         "image",
-        "caption",
-        "caption_ja",
-        "alt_text",
-        "alt_text_ja",
-        "credit",
-        "credit_ja",
+        ("caption", "caption_ja"),
+        ("alt_text", "alt_text_ja"),
+        ("credit", "credit_ja"),
         "position",
     ]
     readonly_fields = ["preview"]
@@ -81,6 +120,10 @@ class PhotoSessionInline(OrderedInline):
         )
 
 
+def swap_duration(line):
+    return "approximate_duration" if line == "duration" else line
+
+
 def photos_waiting_message(count):
     if count == 1:
         return (
@@ -96,22 +139,40 @@ class AgendaItemInline(OrderedInline):
     model = AgendaItem
     form = AgendaItemForm
     formset = AgendaItemFormSet
-    fields = ["number", "text", "text_ja", "is_sub_item", "tags", "position"]
+    fields = ["number", ("text", "text_ja"), "is_sub_item", "tags", "position"]
     readonly_fields = ["number"]
     extra = 1
     classes = ["ordered-inline", "agenda-inline"]
 
+    # Read only, the number and the indent say what the sub-item box says.
+    editing_fields = ["position", "is_sub_item"]
+
     @admin.display(description="No.")
     def number(self, item):
-        # Filled in live by ordered_inlines.js from the order and the sub-item boxes.
-        return ""
+        """The number the public page gives the saved item: 2. for items, (1) for sub-items.
+        While editing, ordered_inlines.js renumbers as rows move or boxes are ticked."""
+        if item.pk is None:
+            return ""
+        numbers = self._numbers.get(item.meeting_id)
+        if numbers is None:
+            rows = item.meeting.agenda_items.values_list("pk", "is_sub_item")
+            numbers = self._numbers[item.meeting_id] = numbered_anchors(list(rows))
+        anchor = numbers.get(item.pk, "")
+        if anchor.count("-") == 2:  # item-2-1: the first sub-item of item 2
+            return format_html('<span class="sub-item-number">({})</span>', anchor.rsplit("-")[-1])
+        return f"{anchor.removeprefix('item-')}." if anchor else ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._numbers = {}  # {meeting pk: {item pk: anchor}}, for one page (one request)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs["widget"] = topic_suggestions.TagsWithSuggestions
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in ("text", "text_ja"):
-            field.widget.attrs.update({"rows": 3, "cols": 70})
+            # As wide as their column, and as tall as their text (growing_textareas.js).
+            field.widget.attrs.update({"rows": 3, "class": "growing"})
         return field
 
 
@@ -141,11 +202,8 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         "title",
         "counterpart",
         "meeting_type",
-        "date",
-        "state",
-        "published_at",
-        "public_link",
-        "waiting_photos",
+        "meeting_date",
+        "publication",
     ]
     list_filter = [
         "state",
@@ -218,11 +276,23 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        # What the public sees (or saw) changes only through the workflow: a correction
-        # that is approved, or a publisher's step.
-        if obj is not None and obj.state in (Meeting.State.PUBLISHED, Meeting.State.TAKEN_DOWN):
+        if read_only(obj):
             return False
         return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not read_only(obj):
+            return fieldsets
+        # Read only, the duration reads as on the public page (“50 minutes”), not “0:50:00”.
+        return [
+            (name, {**options, "fields": [swap_duration(line) for line in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Duration")
+    def approximate_duration(self, meeting):
+        return meeting.duration_text or "—"
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -250,10 +320,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "workflow_state": panel.describe_state(meeting),
-                "workflow_actions": panel.available(meeting, request.user),
-                "transition_form": panel.TransitionForm(
-                    initial={"opened_version": meeting.edit_version}
-                ),
+                "workflow_steps": panel.step_forms(meeting, request.user),
                 "workflow_notes": panel.unavailable(meeting, request.user),
                 "can_share_preview": workflow.can_publish(request.user),
                 "preview_links": [link for link in meeting.preview_links.all() if link.is_valid],
@@ -289,6 +356,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         # its save went through.
         js = [
             "admin/ordered_inlines.js",
+            "admin/growing_textareas.js",
             "admin/topic_suggestions.js",
             "admin/presence.js",
             "admin/unsaved_drafts.js",
@@ -296,6 +364,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         css = {
             "all": [
                 "admin/ordered_inlines.css",
+                "admin/admin_layout.css",
                 "admin/topic_suggestions.css",
                 "admin/presence.css",
             ]
@@ -351,15 +420,33 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     def counterpart(self, meeting):
         return meeting.relations_page.counterpart
 
-    @admin.display(description="Photos waiting for images", ordering="photos_waiting")
-    def waiting_photos(self, meeting):
-        return meeting.photos_waiting or "—"
+    @admin.display(description="Date", ordering="date")
+    def meeting_date(self, meeting):
+        return meeting.date.isoformat()
 
-    @admin.display(description="Public page")
-    def public_link(self, meeting):
-        if not meeting.is_public:
-            return "—"
-        return format_html('<a href="{}">View</a>', meeting.get_absolute_url())
+    # State, publication time, public page and photos waiting share a column: the list
+    # fits a 1280 px screen beside the filters, with room left for the titles.
+    @admin.display(description="State", ordering="state")
+    def publication(self, meeting):
+        lines = []
+        if meeting.published_at is not None:
+            lines.append(f"{timezone.localtime(meeting.published_at):%Y-%m-%d %H:%M}")
+        if meeting.is_public:
+            lines.append(format_html('<a href="{}">Public page</a>', meeting.get_absolute_url()))
+        if meeting.photos_waiting:
+            lines.append(
+                ngettext(
+                    "%(count)d photo waiting", "%(count)d photos waiting", meeting.photos_waiting
+                )
+                % {"count": meeting.photos_waiting}
+            )
+        return format_html(
+            "{}{}",
+            meeting.get_state_display(),
+            format_html_join(
+                "", '<span class="state-detail">{}</span>', ((line,) for line in lines)
+            ),
+        )
 
     @admin.action(description="Submit selected drafts for review")
     def submit_for_review(self, request, queryset):

@@ -15,13 +15,18 @@ State = Meeting.State
 
 
 class TransitionForm(forms.Form):
+    """The form of one workflow step: the fields that step takes, and no other.
+
+    The panel renders one per step ("Take down" with its fields and its button); the view
+    reads the one for the step posted, so a field forged for another step is ignored."""
+
     # The version of the meeting the person saw: a step acts on that version or not at all.
     opened_version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="A comment for the log; required to reject, to publish without review, "
-        "and (as the readers' explanation) to withdraw.",
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="For the log.",
     )
     publish_at = forms.DateTimeField(
         required=False,
@@ -36,18 +41,18 @@ class TransitionForm(forms.Form):
         required=False,
         queryset=Meeting.objects.none(),
         label="Merged into",
+        help_text="When it was merged: the meeting its address now leads to.",
     )
     expires_at = forms.DateTimeField(
         required=False,
         label="Expiry time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="For “Set the expiry time”: when the meeting leaves the public site by "
-        "itself. Empty: never.",
+        help_text="When the meeting leaves the public site by itself. Empty: never.",
     )
     major = forms.BooleanField(
         required=False,
         label="Major correction",
-        help_text="For a correction: a major one is announced to readers with a change note.",
+        help_text="A major one is announced to readers with a change note.",
     )
     change_note = forms.CharField(
         required=False,
@@ -56,12 +61,73 @@ class TransitionForm(forms.Form):
         help_text="Shown on the page and in the feeds as “Updated on <date>: <note>”.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, step, meeting, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{step}_%s")  # several steps' fields on one page
         super().__init__(*args, **kwargs)
-        # Read at each request: a meeting published since the server started is offered too.
-        self.fields["merged_into"].queryset = Meeting.objects.published().select_related(
-            "relations_page"
+        self.step = step
+        # This step's fields only, in the order the step reads them.
+        self.fields = {
+            name: self.fields[name] for name in ["opened_version", *step_fields(step, meeting)]
+        }
+        if "comment" in self.fields:
+            label, help_text = COMMENTS.get(step, ("Comment", "For the log; optional."))
+            self.fields["comment"].label = label
+            self.fields["comment"].help_text = help_text
+        if "merged_into" in self.fields:
+            # Read at each request: a meeting published since the server started is offered.
+            self.fields["merged_into"].queryset = (
+                Meeting.objects.published().exclude(pk=meeting.pk).select_related("relations_page")
+            )
+
+
+# The fields each step takes besides opened_version (see step_fields for corrections).
+STEP_FIELDS = {
+    "submit": ["comment"],
+    "correct": [],
+    "approve": ["publish_at", "comment"],
+    "reject": ["comment"],
+    "publish_without_review": ["comment", "publish_at"],
+    "approve_retrospectively": ["comment"],
+    "unschedule": ["comment"],
+    "set_expiry": ["expires_at", "comment"],
+    "take_down": ["takedown", "merged_into", "comment"],
+    "restore": ["comment"],
+}
+
+# What the comment is for at each step: (label, help text).
+COMMENTS = {
+    "reject": ("Comment for the editor", "Required: what to change."),
+    "publish_without_review": (
+        "Reason",
+        "Required: why this cannot wait for a review. Another publisher approves it afterwards.",
+    ),
+    "take_down": (
+        "Note for readers",
+        "Required to withdraw: shown with the withdrawal notice.",
+    ),
+}
+
+
+def step_fields(step, meeting):
+    """The fields of a step for this meeting. A correction is published onto the live
+    meeting at once (no publication time); approving one says whether it is major."""
+    if meeting.draft_of_id and step == "approve":
+        return ["major", "change_note", "comment"]
+    if meeting.draft_of_id and step == "publish_without_review":
+        return ["comment"]
+    return STEP_FIELDS[step]
+
+
+def step_forms(meeting, user):
+    """[(name, label, its form)] of the steps open to this person now, for the panel."""
+    return [
+        (
+            name,
+            label,
+            TransitionForm(name, meeting, initial={"opened_version": meeting.edit_version}),
         )
+        for name, label in available(meeting, user)
+    ]
 
 
 def available(meeting, user):
@@ -146,10 +212,13 @@ def transition_view(model_admin, request, object_id):
     meeting = get_object_or_404(Meeting, pk=object_id)
     if request.method != "POST" or not model_admin.has_view_or_change_permission(request, meeting):
         raise PermissionDenied
-    form = TransitionForm(request.POST)
     action = request.POST.get("transition", "")
     back = redirect("admin:meetings_meeting_change", meeting.pk)
-    if action not in dict(available(meeting, request.user)) or not form.is_valid():
+    if action not in dict(available(meeting, request.user)):
+        messages.error(request, "That step is not open to you for this meeting now.")
+        return back
+    form = TransitionForm(action, meeting, request.POST)
+    if not form.is_valid():
         messages.error(request, "That step is not open to you for this meeting now.")
         return back
     try:
@@ -174,15 +243,19 @@ STEPS = {
     "approve": lambda m, user, data: workflow.approve(
         m,
         by=user,
-        at=data["publish_at"],
+        at=data.get("publish_at"),
         comment=data["comment"],
-        major=data["major"],
-        change_note=data["change_note"],
+        major=data.get("major", False),
+        change_note=data.get("change_note", ""),
         version=data["opened_version"],
     ),
     "reject": lambda m, user, data: workflow.reject(m, by=user, comment=data["comment"]),
     "publish_without_review": lambda m, user, data: workflow.publish_without_review(
-        m, by=user, reason=data["comment"], at=data["publish_at"], version=data["opened_version"]
+        m,
+        by=user,
+        reason=data["comment"],
+        at=data.get("publish_at"),
+        version=data["opened_version"],
     ),
     "approve_retrospectively": lambda m, user, data: workflow.approve_retrospectively(
         m, by=user, comment=data["comment"]

@@ -1,7 +1,8 @@
 /* Reordering rows of the meeting's inlines (participants, photos, agenda items).
  * Adds "Move up" / "Move down" buttons to each row, keeps the position inputs numbered
  * 1, 2, 3… in the order shown, and, for agenda items, shows the number each item will
- * carry on the public page: 1., 2., … for items and (1), (2), … for sub-items. */
+ * carry on the public page: 1., 2., … for items and (1), (2), … for sub-items.
+ * Read only (no position inputs), it leaves the rows alone. */
 "use strict";
 (function () {
   function rows(group) {
@@ -64,7 +65,7 @@
 
   function addButtons(row) {
     var cell = row.querySelector("td.field-position");
-    if (!cell || cell.querySelector("button.move-up")) { return; }
+    if (!cell || !cell.querySelector("input.position-input") || cell.querySelector("button.move-up")) { return; }
     [["move-up", "↑", "Move up"], ["move-down", "↓", "Move down"]].forEach(function (spec) {
       var button = document.createElement("button");
       button.type = "button";
@@ -78,6 +79,9 @@
   }
 
   function setUp(group) {
+    // A read-only page (a published meeting) has no position inputs: nothing to reorder,
+    // and the numbers the server wrote are the ones the public page shows.
+    if (!group.querySelector("input.position-input")) { return; }
     rows(group).forEach(addButtons);
     group.addEventListener("input", function () { renumber(group); });
     group.addEventListener("change", function () { renumber(group); });

@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 
+import lxml.html
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -10,7 +11,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic, renditions
 from tests import factories
-from tests.browser_forms import admin_change_form, read_form
+from tests.browser_forms import admin_change_form, read_forms_by_button
 
 # What an editor types into a new meeting's page, unless a test says otherwise.
 NEW_MEETING = {
@@ -133,6 +134,61 @@ class AdminPagesLoadTests(TestCase):
         self.assertContains(response, "admin/ordered_inlines.js")
 
 
+class ReadOnlyPublishedMeetingTests(TestCase):
+    """A published meeting's admin page cannot be saved: it has no controls, and it reads
+    like the public page (durations in words, sub-items numbered (1), (2) under their item)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = factories.staff_user()
+        cls.meeting = factories.full_meeting(items=2, duration=timedelta(minutes=50))
+        cls.long = factories.meeting(published=False, duration=timedelta(minutes=80))
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def page(self, meeting):
+        response = self.client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+        self.assertEqual(response.status_code, 200)
+        return lxml.html.fromstring(response.content)
+
+    def test_it_renders_no_field_to_type_in_nor_rows_to_reorder(self):
+        form = self.page(self.meeting).cssselect("#meeting_form")[0]
+        controls = [
+            control.get("name")
+            for control in form.iter("input", "select", "textarea", "button")
+            if control.get("type") != "hidden"
+        ]
+        self.assertEqual(controls, [])
+        self.assertEqual(form.cssselect(".position-input, td.field-position"), [])
+
+    def test_durations_read_as_on_the_public_page(self):
+        self.assertIn("50 minutes", self.page(self.meeting).text_content())
+        self.assertNotIn("0:50:00", self.page(self.meeting).text_content())
+        workflow.publish(self.long, by=workflow.SITE)
+        self.assertIn("1 hour and 20 minutes", self.page(self.long).text_content())
+
+    def test_items_are_numbered_as_on_the_public_page(self):
+        cells = self.page(self.meeting).cssselect("#agenda_items-group td.field-number")
+        self.assertEqual(
+            [cell.text_content().strip() for cell in cells], ["1.", "(1)", "2.", "(1)"]
+        )
+        self.assertEqual(
+            len(self.page(self.meeting).cssselect("#agenda_items-group .sub-item-number")), 2
+        )
+
+    def test_a_draft_keeps_its_fields_and_its_numbers_before_any_script_runs(self):
+        draft = factories.full_meeting(items=2, published=False)
+        page = self.page(draft)
+        self.assertEqual(
+            len(page.cssselect("#agenda_items-group tr.has_original .position-input")), 4
+        )
+        cells = page.cssselect("#agenda_items-group tr.has_original td.field-number")
+        self.assertEqual(
+            [cell.text_content().strip() for cell in cells], ["1.", "(1)", "2.", "(1)"]
+        )
+
+
 class MeetingEditingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -172,10 +228,10 @@ class MeetingEditingTests(TestCase):
         self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 404)
 
         change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         panel.submit(self.client, "transition", "submit")
         self.client.force_login(factories.staff_user("second-publisher"))
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         panel.submit(self.client, "transition", "approve")
         self.client.logout()
         response = self.client.get(meeting.get_absolute_url())
@@ -394,7 +450,10 @@ class PhotosWaitingForImagesTests(TestCase):
 
     def test_the_list_counts_them_and_filters_the_meetings_that_have_some(self):
         response = self.client.get(self.changelist)
-        self.assertContains(response, "Photos waiting for images")
+        # In the state column, so the list fits a 1280 px screen.
+        self.assertContains(
+            response, '<span class="state-detail">2 photos waiting</span>', html=True
+        )
         counts = {row.pk: row.photos_waiting for row in response.context["cl"].result_list}
         self.assertEqual(counts, {self.meeting.pk: 2, self.complete.pk: 0})
         response = self.client.get(self.changelist, {"photos_waiting": "yes"})

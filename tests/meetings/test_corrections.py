@@ -7,7 +7,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import ChangeNote, Meeting
 from tests import factories
-from tests.browser_forms import read_form
+from tests.browser_forms import read_forms_by_button
 from tests.meetings.test_admin import meeting_form
 
 
@@ -96,7 +96,7 @@ class CorrectionTests(TestCase):
     def test_the_correct_button_opens_the_draft(self):
         self.client.force_login(self.editor)
         change = reverse("admin:meetings_meeting_change", args=[self.live.pk])
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         response = panel.submit(self.client, "transition", "correct")
         draft = self.live.corrections.get()
         self.assertRedirects(

@@ -24,11 +24,11 @@ from meetings.models import (
     PublicContentVersion,
 )
 from tests import factories
-from tests.browser_forms import read_form
+from tests.browser_forms import read_form, read_forms_by_button
 from tests.meetings.test_admin import meeting_form
 
 State = Meeting.State
-PANEL = ".workflow-panel form[action$='transition/']"
+PANEL = ".workflow-panel form.workflow-step"
 
 
 def change_url(meeting):
@@ -37,7 +37,7 @@ def change_url(meeting):
 
 def open_panel(client, meeting):
     """The workflow panel of the meeting's admin page, as the person sees it now."""
-    return read_form(client.get(change_url(meeting)), PANEL)
+    return read_forms_by_button(client.get(change_url(meeting)), PANEL)
 
 
 class PromiseTestCase(TestCase):

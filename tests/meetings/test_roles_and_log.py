@@ -6,7 +6,7 @@ from django.urls import reverse
 from meetings import workflow
 from meetings.models import Meeting, PublicationLogEntry
 from tests import factories
-from tests.browser_forms import read_form
+from tests.browser_forms import read_form, read_forms_by_button
 from tests.meetings.test_admin import meeting_form
 from tests.meetings.test_importing import FIXTURES
 
@@ -61,7 +61,7 @@ class RolesTests(TestCase):
         workflow.submit_for_review(self.draft, by=self.editor)
         self.client.force_login(self.publisher)
         change = reverse("admin:meetings_meeting_change", args=[self.draft.pk])
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         seen = int(panel.get("opened_version"))
         panel.submit(self.client, "transition", "approve")
         self.draft.refresh_from_db()

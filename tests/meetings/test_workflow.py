@@ -1,6 +1,7 @@
 from datetime import timedelta
 from unittest import mock
 
+import lxml.html
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import TestCase
@@ -11,7 +12,7 @@ from django.utils import timezone
 from meetings import workflow
 from meetings.models import Meeting, PhotoSession
 from tests import factories
-from tests.browser_forms import read_form
+from tests.browser_forms import read_forms_by_button
 
 State = Meeting.State
 
@@ -186,9 +187,125 @@ class WorkflowPanelTests(TestCase):
     def test_a_refused_step_says_why(self):
         self.client.force_login(self.publisher)
         change = reverse("admin:meetings_meeting_change", args=[self.meeting.pk])
-        panel = read_form(self.client.get(change), ".workflow-panel form[action$='transition/']")
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
         response = panel.submit(self.client, "transition", "publish_without_review", follow=True)
         self.assertContains(response, "Write why this cannot wait for a review.")
+
+
+class WorkflowPanelFieldsTests(TestCase):
+    """Each step of the panel is a form of its own with the fields that step takes: a draft
+    shows no “How” or “Merged into”, a published meeting no “Publish at”."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.member_of("Editors", "editor")
+        cls.publisher = factories.member_of("Publishers", "publisher")
+        cls.other_publisher = factories.member_of("Publishers", "other-publisher")
+        cls.page = factories.relations_page()
+
+    def steps(self, meeting, user):
+        """{step: [the names of the fields its form renders, in order]}, read from the page;
+        every form carries the version the person opened, hidden."""
+        self.client.force_login(user)
+        response = self.client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+        page = lxml.html.fromstring(response.content)
+        steps = {}
+        for form in page.cssselect(".workflow-panel form.workflow-step"):
+            (button,) = form.cssselect("button[name=transition]")
+            hidden = [i.get("name") for i in form.cssselect("input[type=hidden]")]
+            self.assertIn("opened_version", hidden)
+            steps[button.get("value")] = [
+                control.get("name")
+                for control in form.iter("input", "select", "textarea")
+                if control.get("type") != "hidden"
+            ]
+        return steps
+
+    def test_a_draft(self):
+        draft = factories.meeting(self.page, published=False)
+        self.assertEqual(self.steps(draft, self.editor), {"submit": ["comment"]})
+        self.assertEqual(
+            self.steps(draft, self.publisher),
+            {"submit": ["comment"], "publish_without_review": ["comment", "publish_at"]},
+        )
+
+    def test_a_meeting_in_review(self):
+        meeting = factories.meeting(self.page, published=False)
+        workflow.submit_for_review(meeting, by=self.editor)
+        self.assertEqual(
+            self.steps(meeting, self.publisher),
+            {
+                "approve": ["publish_at", "comment"],
+                "reject": ["comment"],
+                "publish_without_review": ["comment", "publish_at"],
+            },
+        )
+
+    def test_a_correction_in_review(self):
+        live = factories.meeting(self.page)
+        draft = workflow.start_correction(live, by=self.editor)
+        workflow.submit_for_review(draft, by=self.editor)
+        self.assertEqual(
+            self.steps(draft, self.publisher),
+            {
+                "approve": ["major", "change_note", "comment"],
+                "reject": ["comment"],
+                "publish_without_review": ["comment"],
+            },
+        )
+
+    def test_a_published_meeting(self):
+        meeting = factories.meeting(self.page)
+        self.assertEqual(self.steps(meeting, self.editor), {"correct": []})
+        self.assertEqual(
+            self.steps(meeting, self.publisher),
+            {
+                "correct": [],
+                "set_expiry": ["expires_at", "comment"],
+                "take_down": ["takedown", "merged_into", "comment"],
+            },
+        )
+
+    def test_a_scheduled_meeting(self):
+        meeting = factories.meeting(self.page, published_at=timezone.now() + timedelta(days=1))
+        self.assertEqual(
+            self.steps(meeting, self.publisher),
+            {
+                "correct": [],
+                "unschedule": ["comment"],
+                "set_expiry": ["expires_at", "comment"],
+                "take_down": ["takedown", "merged_into", "comment"],
+            },
+        )
+
+    def test_a_taken_down_meeting(self):
+        meeting = factories.meeting(self.page)
+        workflow.take_down(meeting, by=self.publisher, kind="withdrawn", note="Wrong minister.")
+        self.assertEqual(self.steps(meeting, self.editor), {})
+        self.assertEqual(self.steps(meeting, self.publisher), {"restore": ["comment"]})
+
+    def test_a_field_forged_for_another_step_is_ignored(self):
+        meeting = factories.meeting(self.page, published=False)
+        workflow.submit_for_review(meeting, by=self.editor)
+        self.client.force_login(self.publisher)
+        change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
+        later = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+        panel.forge("expires_at", later).forge("takedown", "published_in_error")
+        panel.submit(self.client, "transition", "approve")
+        meeting.refresh_from_db()
+        self.assertTrue(meeting.is_public)
+        self.assertEqual((meeting.expires_at, meeting.takedown), (None, ""))
+
+    def test_a_field_of_another_step_cannot_be_typed_into_this_one(self):
+        meeting = factories.meeting(self.page)
+        self.client.force_login(self.publisher)
+        change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
+        with self.assertRaises(KeyError):
+            panel.set("takedown", "published_in_error").submit(
+                self.client, "transition", "set_expiry"
+            )
 
 
 class NotificationTests(TestCase):
