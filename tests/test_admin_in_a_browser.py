@@ -114,8 +114,9 @@ def test_an_editor_accepts_the_topic_a_sub_item_names_and_the_meeting_is_on_its_
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     assert "Suggested topics not accepted yet" not in page.inner_text(".messagelist")
-    page.fill(".workflow-panel textarea[name=comment]", "Needed before the press briefing.")
-    page.click(".workflow-panel button[value=publish_without_review]")
+    step = page.locator(".workflow-panel form.step-publish_without_review")
+    step.locator("textarea[name=comment]").fill("Needed before the press briefing.")
+    step.locator("button[value=publish_without_review]").click()
     page.wait_for_selector(".messagelist .success")
 
     topic_page = urlopen(live_server.url + reverse("meetings:topic", args=["china"]))
