@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from portal.site import time_zone_name
+
 from .. import revisions, workflow
 from ..models import Meeting, PreviewLink
 from ..views import render_preview
@@ -73,6 +75,10 @@ class TransitionForm(forms.Form):
             label, help_text = COMMENTS.get(step, ("Comment", "For the log; optional."))
             self.fields["comment"].label = label
             self.fields["comment"].help_text = help_text
+        for name in ("publish_at", "expires_at"):
+            if name in self.fields:
+                # The time typed is the ministry's, whatever the browser's zone: say which.
+                self.fields[name].label = f"{self.fields[name].label}, {time_zone_name()}"
         if "merged_into" in self.fields:
             # Read at each request: a meeting published since the server started is offered.
             self.fields["merged_into"].queryset = (

@@ -72,3 +72,18 @@ class StepsOfferedTests(TestCase):
         response = self.open(editor, published)
         self.assertEqual(steps_offered(response), ["correct"])
         self.assertContains(response, "Expiry and taking down are publishers’ steps")
+
+
+class TimeZoneTests(TestCase):
+    def test_the_times_a_publisher_types_say_they_are_the_ministrys(self):
+        publisher = factories.member_of("Publishers", "publisher")
+        self.client.force_login(publisher)
+        draft = factories.meeting(published=False)
+        page = self.client.get(reverse("admin:meetings_meeting_change", args=[draft.pk]))
+        self.assertContains(page, "Publish at, Tokyo time (UTC+09:00)")
+        self.assertNotContains(page, "server time")
+
+        with self.settings(TIME_ZONE="Europe/London"):
+            published = factories.meeting()
+            page = self.client.get(reverse("admin:meetings_meeting_change", args=[published.pk]))
+            self.assertContains(page, "Expiry time, London time (UTC+")
