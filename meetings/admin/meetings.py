@@ -430,7 +430,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     def publication(self, meeting):
         lines = []
         if meeting.published_at is not None:
-            lines.append(f"{timezone.localtime(meeting.published_at):%Y-%m-%d %H:%M}")
+            lines.append(f"{timezone.localtime(meeting.published_at):%Y-%m-%d %H:%M %Z}")
         if meeting.is_public:
             lines.append(format_html('<a href="{}">Public page</a>', meeting.get_absolute_url()))
         if meeting.photos_waiting:
@@ -442,7 +442,7 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             )
         return format_html(
             "{}{}",
-            meeting.get_state_display(),
+            state_in_a_word(meeting),
             format_html_join(
                 "", '<span class="state-detail">{}</span>', ((line,) for line in lines)
             ),
@@ -486,3 +486,22 @@ class MeetingTypeAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
     @admin.display(description="Meetings", ordering="meeting_count")
     def meeting_count(self, meeting_type):
         return meeting_type.meeting_count
+
+
+def state_in_a_word(meeting):
+    """The state as the meeting list shows it: a correction, a scheduled or expired meeting
+    and the way one was taken down are told apart from plain drafts and publications."""
+    state = meeting.get_state_display()
+    if meeting.draft_of_id:
+        return f"Correction, {state.lower()}"
+    if meeting.state == Meeting.State.PUBLISHED and not meeting.is_public:
+        return (
+            "Expired"
+            if meeting.expires_at and meeting.expires_at <= timezone.now()
+            else "Scheduled"
+        )
+    if meeting.state == Meeting.State.TAKEN_DOWN and meeting.takedown:
+        return Meeting.Takedown(meeting.takedown).label.split(":")[0]
+    if meeting.unreviewed:
+        return f"{state}, not yet reviewed"
+    return state

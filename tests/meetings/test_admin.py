@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic, renditions
@@ -128,6 +129,29 @@ class AdminPagesLoadTests(TestCase):
         response = self.client.get(reverse("admin:meetings_meeting_changelist"))
         content = response.content.decode()
         self.assertLess(content.index(self.meeting.title), content.index(older.title))
+
+    def test_the_list_tells_a_correction_a_scheduled_and_a_taken_down_meeting_apart(self):
+        publisher = factories.member_of("Publishers", "list-publisher")
+        live = factories.meeting(self.page, title="Live and being corrected")
+        workflow.start_correction(live, by=publisher)
+        factories.meeting(
+            self.page, title="Out tomorrow", published_at=timezone.now() + timedelta(days=1)
+        )
+        gone = factories.meeting(self.page, title="Withdrawn one")
+        workflow.take_down(gone, by=publisher, kind="withdrawn", note="Superseded.")
+
+        response = self.client.get(reverse("admin:meetings_meeting_changelist"))
+        rows = [
+            (row.cssselect("th a")[0].text_content(), row.cssselect("td.field-publication")[0])
+            for row in lxml.html.fromstring(response.content).cssselect("#result_list tbody tr")
+        ]
+        states = {title: cell.text_content() for title, cell in rows}
+        corrections = [cell.text_content() for title, cell in rows if title == live.title]
+        self.assertEqual(len(corrections), 2)
+        self.assertTrue(any(text.startswith("Correction, draft") for text in corrections))
+        self.assertTrue(states["Out tomorrow"].startswith("Scheduled"))
+        self.assertIn("JST", states["Out tomorrow"])
+        self.assertTrue(states["Withdrawn one"].startswith("Withdrawn"))
 
     def test_the_agenda_inline_brings_its_reordering_script(self):
         response = self.client.get(reverse("admin:meetings_meeting_change", args=[self.meeting.pk]))

@@ -54,10 +54,15 @@ class OneRuleTests(TestCase):
         self.assertNotIn(expired.title, html)
 
     def test_a_meeting_published_after_the_server_started_is_offered_as_a_merge_target(self):
-        form_before = admin_workflow.TransitionForm()
+        being_taken_down = factories.meeting(title="Being taken down")
+        form_before = admin_workflow.TransitionForm("take_down", being_taken_down)
         self.assertFalse(form_before.fields["merged_into"].queryset.exists())
         later = factories.meeting(title="Published after start-up", published_at=timezone.now())
-        choices = admin_workflow.TransitionForm().fields["merged_into"].queryset
+        choices = (
+            admin_workflow.TransitionForm("take_down", being_taken_down)
+            .fields["merged_into"]
+            .queryset
+        )
         self.assertIn(later, choices)
 
 
