@@ -280,6 +280,18 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # A meeting the public may have seen is taken down (a workflow step), never deleted.
+        if obj is not None and obj.has_been_public():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Deleting is decided meeting by meeting (above), so not in bulk from the list.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if not read_only(obj):
@@ -310,7 +322,10 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         """Captions without an image are left off the public page: the editor should know."""
         waiting = meeting.photo_sessions.waiting_for_image().count()
         if waiting:
-            messages.warning(request, photos_waiting_message(waiting))
+            message = photos_waiting_message(waiting)
+            if read_only(meeting):
+                message += " To upload images, start a correction in the workflow panel below."
+            messages.warning(request, message)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         meeting = self.get_object(request, object_id)

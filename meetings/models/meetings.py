@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -259,6 +259,22 @@ class Meeting(models.Model):
     @property
     def is_public(self):
         return MeetingQuerySet.includes_published(self)
+
+    def has_been_public(self):
+        """Whether the public may have seen the meeting: then it is never deleted, only
+        taken down, which keeps its revisions and its address's answer. A correction's draft
+        never was (the public saw the meeting it corrects)."""
+        if self.draft_of_id:
+            return False
+        if self.state == self.State.TAKEN_DOWN:
+            return True
+        if self.state == self.State.PUBLISHED and self.published_at <= timezone.now():
+            return True
+        # Once published at once or by the clock (not merely scheduled), or taken down.
+        return self.publication_log.filter(
+            Q(to_state=self.State.PUBLISHED, published_at__lte=F("at"))
+            | Q(to_state=self.State.TAKEN_DOWN)
+        ).exists()
 
     @property
     def duration_text(self):
