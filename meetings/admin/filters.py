@@ -14,6 +14,7 @@ class TopicFilter(admin.RelatedOnlyFieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
         self.title = "topic"
+        self.empty_value_display = "No topic yet"
 
     def field_choices(self, field, request, model_admin):
         used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)

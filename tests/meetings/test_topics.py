@@ -154,6 +154,12 @@ class TopicAdminTests(TestCase):
         self.assertEqual([n for n in names if n in expected], expected)
         self.assertNotIn("Climate change", names)  # no meeting has it: nothing to filter
         self.assertContains(response, "By topic")
+        self.assertContains(response, "No topic yet")  # the meetings still to be tagged
+        untagged = factories.meeting(title="Not tagged yet")
+        response = self.client.get(
+            reverse("admin:meetings_meeting_changelist"), {"tags__isnull": "True"}
+        )
+        self.assertEqual(list(response.context["cl"].result_list), [untagged])
 
     def test_merging_tags_asks_which_to_keep_then_merges(self):
         changelist = reverse("admin:taggit_tag_changelist")
