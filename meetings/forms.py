@@ -149,8 +149,9 @@ class MeetingAdminForm(CanonicalTagsMixin, forms.ModelForm):
             "expires_at",
         ]
         widgets = {
-            "lead": forms.Textarea(attrs={"rows": 6}),
-            "lead_ja": forms.Textarea(attrs={"rows": 6}),
+            # The lead is read whole as it is written: its box grows with it.
+            "lead": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField growing"}),
+            "lead_ja": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField growing"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -35,6 +35,12 @@ class TagsWithSuggestions(TagWidget):
     """The tags input, then the topics its texts name that it does not hold yet."""
 
     suggestions = ()
+    # A box that grows, not a one-line input: a meeting or an item often has more topics
+    # than a short input shows. Lines separate topics as commas do.
+    template_name = "django/forms/widgets/textarea.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 1, "class": "growing tag-list", **(attrs or {})})
 
     def render(self, name, value, attrs=None, renderer=None):
         listed = ""

@@ -8,12 +8,13 @@ from taggit.models import Tag, TaggedItem
 
 # A tag as editors type it: “North Korea, G7” is two tags, spaces kept inside a name; a name
 # holding a comma is written in double quotes.
-_TAG_IN_TEXT = re.compile(r'\s*(?:"([^"]*)"|([^,]*))\s*(?:,|$)')
+_TAG_IN_TEXT = re.compile(r'\s*(?:"([^"]*)"|([^,\n]*))\s*(?:[,\n]|$)')
 
 
 def tags_from_text(text):
-    """Tag names from an editor's input, separated by commas only (taggit's default also
-    splits on spaces when there is no comma: “North Korea” became “North” and “Korea”).
+    """Tag names from an editor's input, separated by commas (or lines: the admin's tags box
+    grows, and Enter starts a line) but never by spaces (taggit's default split “North
+    Korea” into “North” and “Korea” when there was no comma).
     Each name once, whatever its case; sorted. TAGGIT_TAGS_FROM_STRING names this."""
     names = {}
     for quoted, plain in _TAG_IN_TEXT.findall(text or ""):

@@ -36,7 +36,7 @@
   }
 
   function itemPlace(row) {
-    const tags = row.querySelector("input[name$='-tags']");
+    const tags = row.querySelector("[name$='-tags']");
     if (!tags || !box(tags)) { return null; }
     return {
       tags: tags,

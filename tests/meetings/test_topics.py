@@ -205,6 +205,11 @@ class TagInputTests(SimpleTestCase):
     def test_an_editors_input_is_split_at_commas_each_name_once(self):
         self.assertEqual(topics.split_tag_names("ROK, G7 ,ROK, g7"), ["G7", "ROK"])
 
+    def test_lines_separate_topics_as_commas_do(self):
+        self.assertEqual(
+            topics.split_tag_names("China\nNorth Korea, G7\n\n"), ["China", "G7", "North Korea"]
+        )
+
     def test_a_name_of_several_words_typed_alone_is_one_topic(self):
         # taggit's own reading split it at spaces: “North Korea” became “North” and “Korea”.
         self.assertEqual(topics.split_tag_names("North Korea"), ["North Korea"])
