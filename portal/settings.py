@@ -113,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # Tests use a file too, as an install does. In the browser tests requests run side by
+    # side (a save, the presence heartbeats): a file waits for its lock, where Django's
+    # shared in-memory test database fails at once ("database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: whole public pages and feeds are cached per process and retired together when
