@@ -8,14 +8,18 @@ nginx (`PORTAL_MEDIA_ACCEL_REDIRECT`); the decision stays here.
 """
 
 import mimetypes
-import os
 import posixpath
-import stat
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -86,6 +90,9 @@ def in_shared_preview(name, token):
 
 
 def photo_response(request, name):
+    """The file, once the view has decided the visitor may have it: from nginx, from the
+    storage's own signed address, or streamed from the storage (any storage: a folder, a
+    bucket), in that order of preference (settings)."""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     accel_prefix = settings.PORTAL_MEDIA_ACCEL_REDIRECT
     if accel_prefix:
@@ -94,15 +101,19 @@ def photo_response(request, name):
         return HttpResponse(
             content_type=content_type, headers={"X-Accel-Redirect": accel_prefix + quote(name)}
         )
+    storage = IMAGE_FIELD.storage
+    if settings.PORTAL_MEDIA_REDIRECT:
+        # The bucket sends the file, at an address signed for a short while (settings refuse
+        # an unsigned one): the bucket stays private, and the decision stays here.
+        return HttpResponseRedirect(storage.url(name))
     try:
-        path = IMAGE_FIELD.storage.path(name)
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            raise Http404("No such photo.")
-        if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), status.st_mtime):
-            return HttpResponseNotModified()
-        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115
-    except (OSError, SuspiciousFileOperation) as error:
+        file = storage.open(name, "rb")
+    except (OSError, SuspiciousFileOperation) as error:  # missing, or a folder
         raise Http404("No such photo.") from error
-    response.headers["Last-Modified"] = http_date(status.st_mtime)
+    modified = storage.get_modified_time(name).timestamp()
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        file.close()
+        return HttpResponseNotModified()
+    response = FileResponse(file, content_type=content_type)
+    response.headers["Last-Modified"] = http_date(modified)
     return response

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.site import site_name
 
-from .models import topic_name
+from .models import renditions, topic_name
 
 # og:locale of each of the site's languages.
 OPEN_GRAPH_LOCALES = {"en": "en_US", "ja": "ja_JP"}
@@ -77,7 +77,7 @@ def lead_image(request, meeting):
     for photo in meeting.photo_sessions.all():
         if photo.image:
             return Image(
-                url=request.build_absolute_uri(photo.image.url),
+                url=request.build_absolute_uri(renditions.address(photo.image.name)),
                 width=photo.width,
                 height=photo.height,
                 alt=photo.alt_text,

@@ -22,6 +22,7 @@ from ..models import (
     Participant,
     PhotoSession,
     PublicationLogEntry,
+    renditions,
 )
 from ..models.readout import numbered_anchors
 from . import filters, importing, topic_suggestions
@@ -116,7 +117,8 @@ class PhotoSessionInline(OrderedInline):
         if not photo_session.image:
             return ""
         return format_html(
-            '<img src="{}" alt="" style="max-width:120px;height:auto">', photo_session.image.url
+            '<img src="{}" alt="" style="max-width:120px;height:auto">',
+            renditions.address(photo_session.image.name),
         )
 
 

@@ -11,6 +11,7 @@ the photo's file, share its renditions too.
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.specs import ImageSpec
 from pilkit.processors import ResizeToFit, Transpose
@@ -57,6 +58,12 @@ def rendition_name(photo_name, width, format):
 
 def rendition_names(photo_name):
     return [rendition_name(photo_name, width, format) for width in WIDTHS for format in EXTENSIONS]
+
+
+def address(name):
+    """The address of a stored photo or rendition: meetings.media's, which decides who may
+    have it. Never the storage's own (`file.url`): a bucket's would bypass that decision."""
+    return reverse("photo", kwargs={"path": name.removeprefix("photos/")})
 
 
 def photo_name_of(name):
@@ -117,17 +124,17 @@ def picture_of(photo, query=""):
             Size(
                 actual_width,
                 height,
-                jpeg=getattr(photo, f"jpeg_{width}").url + query,
-                webp=getattr(photo, f"webp_{width}").url + query,
+                jpeg=address(rendition_name(photo.image.name, width, "JPEG")) + query,
+                webp=address(rendition_name(photo.image.name, width, "WEBP")) + query,
             ),
         )
     width, height = fitted(800, photo.width, photo.height)
     return Picture(
         sizes=list(sizes.values()),
-        src=photo.jpeg_800.url + query,
+        src=address(rendition_name(photo.image.name, 800, "JPEG")) + query,
         width=width,
         height=height,
-        original=photo.image.url + query,
+        original=address(photo.image.name) + query,
         original_format=original_format(photo.image.name),
     )
 
