@@ -1,7 +1,8 @@
 """Backups: the database and every uploaded file in one archive, and bringing one back.
 
-An archive is a .tar.gz holding `manifest.json`, the database and `media/` (every file under
-MEDIA_ROOT). The database is PostgreSQL's own `pg_dump` (custom format) or, on SQLite, a
+An archive is a .tar.gz holding `manifest.json`, the database and `media/` (every file in
+the media storage, STORAGES["default"]: MEDIA_ROOT or a bucket, read and written through the
+storage). The database is PostgreSQL's own `pg_dump` (custom format) or, on SQLite, a
 copy made with SQLite's online backup API: either way one snapshot. The media are copied
 after it, so every photo the dump names is in the archive (photos are only ever added,
 under new unguessable names, never changed in place).

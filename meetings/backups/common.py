@@ -84,12 +84,26 @@ def latest_migrations():
     return dict(sorted(latest.items()))
 
 
-def media_files(root):
-    if not root.is_dir():
+def media_files(storage, folder=""):
+    """The name of every file in the storage (STORAGES["default"]: a folder or a bucket)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing uploaded yet
         return []
-    return sorted(file for file in root.rglob("*") if file.is_file())
+    names = [f"{folder}{file}" for file in files]
+    for child in folders:
+        names += media_files(storage, f"{folder}{child}/")
+    return sorted(names)
 
 
 def file_sha256(path):
     with open(path, "rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def stored_sha256(storage, name):
+    with storage.open(name, "rb") as file:
+        digest = hashlib.sha256()
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()

@@ -2,14 +2,13 @@
 
 import hashlib
 import json
-import os
-import shutil
 import tarfile
 import tempfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -29,7 +28,7 @@ from .common import (
     BackupError,
     Restored,
     count_rows,
-    file_sha256,
+    stored_sha256,
     supported_vendor,
 )
 from .databases import restore_postgresql, restore_sqlite
@@ -191,27 +190,35 @@ def check_instance_empty(manifest):
 
 
 def media_to_copy(manifest, staging):
-    """(staged file, destination) pairs; refuses to overwrite a different file."""
-    media_root = Path(settings.MEDIA_ROOT)
+    """(staged file, name in the storage) pairs; refuses to overwrite a different file."""
+    storage = default_storage
     pairs = []
-    for name, digest in sorted(manifest["files"].items()):
-        if not name.startswith(f"{MEDIA}/"):
+    for member, digest in sorted(manifest["files"].items()):
+        if not member.startswith(f"{MEDIA}/"):
             continue
-        destination = media_root / name.removeprefix(f"{MEDIA}/")
-        if destination.exists():
-            if file_sha256(destination) != digest:
+        name = member.removeprefix(f"{MEDIA}/")
+        if storage.exists(name):
+            if stored_sha256(storage, name) != digest:
                 raise BackupError(
-                    f"{destination} already exists with other content: restore only onto an "
-                    "empty MEDIA_ROOT."
+                    f"{name} already exists in the media storage with other content: restore "
+                    "only onto an empty MEDIA_ROOT or bucket."
                 )
             continue
-        pairs.append((staging / name, destination))
+        pairs.append((staging / member, name))
     return pairs
 
 
 def copy_media(pairs):
-    for source, destination in pairs:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        partial = destination.with_name(f".{destination.name}.partial")
-        shutil.copyfile(source, partial)
-        os.replace(partial, destination)
+    storage = default_storage
+    for source, name in pairs:
+        with open(source, "rb") as file:
+            try:
+                saved = storage.save(name, File(file, name=name))
+            except BaseException:
+                # A file half written would make the next run refuse it as different.
+                if storage.exists(name):
+                    storage.delete(name)
+                raise
+        if saved != name:  # written meanwhile by someone else: the storage chose another name
+            storage.delete(saved)
+            raise BackupError(f"{name} appeared in the media storage during the restore.")

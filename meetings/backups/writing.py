@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from .common import (
@@ -32,7 +34,7 @@ def default_backup_name(now=None):
 
 
 def write_backup(path):
-    """Write the database and every file under MEDIA_ROOT to the archive `path`.
+    """Write the database and every stored file (photos, renditions) to the archive `path`.
 
     The archive appears under its name only once complete. Returns the manifest."""
     path = Path(path).absolute()
@@ -46,11 +48,8 @@ def write_backup(path):
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".portal-backup-") as staging:
         dump = Path(staging) / member
         counts = dump_postgresql(dump) if vendor == "postgresql" else dump_sqlite(dump)
-        # After the dump: every photo it names is already on disk.
-        files = {member: dump} | {
-            f"{MEDIA}/{file.relative_to(media_root).as_posix()}": file
-            for file in media_files(media_root)
-        }
+        # After the dump: every photo it names is already stored.
+        files = {member: dump} | stage_media(Path(staging) / MEDIA)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -64,6 +63,20 @@ def write_backup(path):
         }
         write_archive(path, manifest, files)
     return manifest
+
+
+def stage_media(folder):
+    """Copy every stored file into `folder`, through the storage (a folder or a bucket):
+    the files are read once, and their checksums are those of exactly what is archived."""
+    storage = default_storage
+    staged = {}
+    for name in media_files(storage):
+        copy = folder / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, open(copy, "xb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+        staged[f"{MEDIA}/{name}"] = copy
+    return staged
 
 
 def write_archive(path, manifest, files):

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "Make the renditions the public pages show of every uploaded photo (WebP and JPEG, "
         f"{', '.join(map(str, renditions.WIDTHS))} pixels wide) where they are missing: for "
-        "photos uploaded before renditions existed, or a MEDIA_ROOT restored without them. "
+        "photos uploaded before renditions existed, or media restored without them. "
         "Photos saved since are given theirs when they are saved. Safe to run again."
     )
 

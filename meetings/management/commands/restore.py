@@ -7,8 +7,9 @@ from meetings import backups
 class Command(BaseCommand):
     help = (
         "Bring an archive written by `backup` back onto an empty instance: the database, then "
-        "the uploaded files into MEDIA_ROOT. Refuses, changing nothing, if the database "
-        "already has content or the archive is damaged or of another database."
+        "the uploaded files into the media storage (MEDIA_ROOT or the bucket). Refuses, "
+        "changing nothing, if the database already has content or the archive is damaged or "
+        "of another database."
     )
 
     def add_arguments(self, parser):
