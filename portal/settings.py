@@ -4,6 +4,7 @@ Development defaults are safe: with no environment at all the site refuses to st
 without DJANGO_SECRET_KEY unless DJANGO_DEBUG is on. The README lists every variable.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -171,15 +172,87 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Photos are served by meetings.media, which keeps those of meetings not public from the
-# public. With a prefix (e.g. /protected-media/), it only decides and lets nginx send the
+# public, whatever storage holds them: pages link its addresses under MEDIA_URL, never the
+# storage's. With a prefix (e.g. /protected-media/), it only decides and lets nginx send the
 # file from an `internal` location mapped to MEDIA_ROOT (X-Accel-Redirect; see README).
 PORTAL_MEDIA_ACCEL_REDIRECT = os.environ.get("PORTAL_MEDIA_ACCEL_REDIRECT", "")
 # Photo renditions (meetings/models/renditions.py) are made once, when their photo is saved:
 # pages only write their addresses, never look for the files.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+# Renditions are stored beside their photos, in STORAGES["default"] (imagekit's default too;
+# named here so that nobody gives them a storage the media view does not read).
+IMAGEKIT_DEFAULT_FILE_STORAGE = "default"
+
+# Photos and renditions live in STORAGES["default"]: MEDIA_ROOT on this server, or an
+# S3-compatible bucket (AWS, MinIO, Cloudflare R2…) shared by every server. The bucket needs
+# django-storages and boto3 (`pip install .[s3]`); they are referred to by name only, so these
+# settings import neither, and an install without a bucket does without them.
+MEDIA_STORAGE = os.environ.get("PORTAL_MEDIA_STORAGE", "").strip().lower() or (
+    "s3" if os.environ.get("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+)
+# With a bucket, the media view may send visitors on to a short-lived signed address of the
+# file instead of streaming it (see README, “Photos and media”).
+PORTAL_MEDIA_REDIRECT = env_bool("PORTAL_MEDIA_REDIRECT")
+if MEDIA_STORAGE == "filesystem":
+    if PORTAL_MEDIA_REDIRECT:
+        # The file's own address would be the media view's: a redirect to itself.
+        raise ImproperlyConfigured("PORTAL_MEDIA_REDIRECT needs PORTAL_MEDIA_STORAGE=s3.")
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "PORTAL_MEDIA_STORAGE=s3 needs django-storages and boto3: pip install '.[s3]'."
+        )
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("PORTAL_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    s3_options = {
+        "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+        # Objects keep the bucket's own access, private: no ACL of their own.
+        "default_acl": None,
+        # As on disk, a name in use is never written over: the storage finds another.
+        "file_overwrite": False,
+        # Signed addresses, for PORTAL_MEDIA_REDIRECT: the bucket itself is never public.
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "900")),
+    }
+    # Credentials come from boto3's own places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+    # an instance or pod role), never from here.
+    for option, variable in (
+        ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+        ("region_name", "AWS_S3_REGION_NAME"),
+        ("custom_domain", "AWS_S3_CUSTOM_DOMAIN"),
+        ("location", "AWS_LOCATION"),
+        ("addressing_style", "AWS_S3_ADDRESSING_STYLE"),
+        ("signature_version", "AWS_S3_SIGNATURE_VERSION"),
+        # A CloudFront key pair signs the custom domain's addresses (the key in PEM).
+        ("cloudfront_key_id", "AWS_CLOUDFRONT_KEY_ID"),
+        ("cloudfront_key", "AWS_CLOUDFRONT_KEY"),
+    ):
+        if os.environ.get(variable):
+            s3_options[option] = os.environ[variable]
+    if (
+        PORTAL_MEDIA_REDIRECT
+        and "custom_domain" in s3_options
+        and "cloudfront_key" not in s3_options
+    ):
+        # django-storages signs a custom domain's addresses only with CloudFront keys; an
+        # unsigned address would need a public bucket, and outlive a photo's taking down.
+        raise ImproperlyConfigured(
+            "PORTAL_MEDIA_REDIRECT sends visitors to signed addresses: with AWS_S3_CUSTOM_DOMAIN "
+            "set AWS_CLOUDFRONT_KEY_ID and AWS_CLOUDFRONT_KEY, or unset it."
+        )
+    if PORTAL_MEDIA_REDIRECT and s3_options["querystring_expire"] < 600:
+        # Browsers and proxies keep a public photo's redirect for five minutes
+        # (meetings.media.PUBLIC_MAX_AGE): the address it names must outlive it.
+        raise ImproperlyConfigured("AWS_QUERYSTRING_EXPIRE must be at least 600 (seconds).")
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+else:
+    raise ImproperlyConfigured(
+        f"PORTAL_MEDIA_STORAGE is {MEDIA_STORAGE!r}; it may be 'filesystem' or 's3'."
+    )
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": os.environ.get(
             "DJANGO_STATICFILES_STORAGE",
