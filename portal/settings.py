@@ -214,6 +214,9 @@ elif MEDIA_STORAGE == "s3":
         # Signed addresses, for PORTAL_MEDIA_REDIRECT: the bucket itself is never public.
         "querystring_auth": True,
         "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "900")),
+        # Signature version 4: boto3 would sign some addresses with the deprecated version 2,
+        # which Cloudflare R2 and recent MinIO refuse.
+        "signature_version": os.environ.get("AWS_S3_SIGNATURE_VERSION", "s3v4"),
     }
     # Credentials come from boto3's own places (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
     # an instance or pod role), never from here.
@@ -223,7 +226,6 @@ elif MEDIA_STORAGE == "s3":
         ("custom_domain", "AWS_S3_CUSTOM_DOMAIN"),
         ("location", "AWS_LOCATION"),
         ("addressing_style", "AWS_S3_ADDRESSING_STYLE"),
-        ("signature_version", "AWS_S3_SIGNATURE_VERSION"),
         # A CloudFront key pair signs the custom domain's addresses (the key in PEM).
         ("cloudfront_key_id", "AWS_CLOUDFRONT_KEY_ID"),
         ("cloudfront_key", "AWS_CLOUDFRONT_KEY"),
