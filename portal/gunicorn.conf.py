@@ -21,8 +21,6 @@ accesslog = "-"
 errorlog = "-"
 # gunicorn's control socket (gunicornc) is not used: nothing to leave lying about.
 control_socket_disable = True
-# nginx on the same host; with DJANGO_BEHIND_PROXY the site trusts its X-Forwarded-Proto.
-forwarded_allow_ips = "127.0.0.1,::1"
 
 
 class JsonAccessLogger(Logger):
