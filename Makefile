@@ -50,8 +50,8 @@ run: $(INSTALLED) .secret-key
 	    $(BIN)/python manage.py load_demo $(if $(DEMO_PEOPLE),--people); \
 	    $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/; \
 	    echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"; \
-	    exec $(BIN)/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	      --no-control-socket --access-logfile - --error-logfile -'
+	    exec $(BIN)/gunicorn -c portal/gunicorn.conf.py portal.wsgi \
+	      --bind 127.0.0.1:$(PORT) --workers $(WORKERS)'
 
 # Django's development server, with DEBUG on and reloading.
 dev: $(INSTALLED)

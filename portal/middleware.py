@@ -1,5 +1,7 @@
 import logging
+import re
 import sys
+import uuid
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,6 +14,26 @@ from meetings.caching import DATABASE_UNAVAILABLE
 from .context_processors import site
 
 logger = logging.getLogger(__name__)
+
+
+class RequestIdMiddleware:
+    """Give every response an X-Request-ID: the one nginx sent (`$request_id`), else a new
+    one. gunicorn's access log carries it (portal/gunicorn.conf.py), so a line there can be
+    matched with nginx's. No database, no session: first in MIDDLEWARE."""
+
+    HEADER = "X-Request-ID"
+    # What is passed on is logged and echoed: letters, digits and a few separators only.
+    VALID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get(self.HEADER, "")
+        request.request_id = given if self.VALID.fullmatch(given) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response.headers[self.HEADER] = request.request_id
+        return response
 
 
 class RejectNullCharactersMiddleware:

@@ -8,12 +8,16 @@ from django.views.generic import TemplateView
 from meetings import media
 from meetings.caching import cached_public_page
 from meetings.sitemaps import MeetingSitemap, RelationsPageSitemap
+from portal import health
 
 admin.site.site_header = f"{settings.PORTAL_SITE_NAME}: editors"
 admin.site.site_title = "Editors"
 admin.site.index_title = "Relations pages and meeting readouts"
 
 urlpatterns = [
+    # For load balancers: outside the i18n patterns, no session, never cached (portal/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",

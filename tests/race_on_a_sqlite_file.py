@@ -1,11 +1,12 @@
-"""Two saves of one meeting at the same instant, on a real SQLite file, in a process of its own.
+"""Races on a real SQLite file, in a process of their own.
 
-Run by tests/meetings/test_simultaneous_saves.py: the test database of a SQLite run lives in
-memory, where threads share one cache whose locks fail at once instead of waiting, so the
-race that matters (two connections to one file) is run here. Prints one JSON list of the
-status pairs.
+Run by tests/meetings/test_simultaneous_saves.py (two saves of one meeting at the same
+instant) and tests/meetings/test_clock_on_every_server.py (clocks started together): the
+test database of a SQLite run lives in memory, where threads share one cache whose locks
+fail at once instead of waiting, so the races that matter (connections to one file) are run
+here. Prints one JSON list, a result per round.
 
-    python -m tests.race_on_a_sqlite_file FILE PAIRS
+    python -m tests.race_on_a_sqlite_file FILE ROUNDS [saves|clock]
 """
 
 import json
@@ -13,7 +14,28 @@ import os
 import sys
 
 
-def main(path, pairs):
+def saves(rounds):
+    from tests import factories
+    from tests.meetings.test_simultaneous_saves import save_a_pair_at_once
+
+    editor = factories.staff_user("erin")
+    page = factories.relations_page()
+    results = []
+    for round in range(rounds):
+        statuses, both_kept = save_a_pair_at_once(editor, page, round)
+        results.append({"statuses": statuses, "both_kept": both_kept})
+    return results
+
+
+def clock(rounds):
+    from tests import factories
+    from tests.meetings.test_clock_on_every_server import race_the_clock
+
+    page = factories.relations_page()
+    return [race_the_clock(page, round) for round in range(rounds)]
+
+
+def main(path, rounds, race="saves"):
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
@@ -22,19 +44,10 @@ def main(path, pairs):
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from tests import factories
-    from tests.meetings.test_simultaneous_saves import save_a_pair_at_once
-
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    editor = factories.staff_user("erin")
-    page = factories.relations_page()
-    results = []
-    for round in range(pairs):
-        statuses, both_kept = save_a_pair_at_once(editor, page, round)
-        results.append({"statuses": statuses, "both_kept": both_kept})
-    print(json.dumps(results))
+    print(json.dumps({"saves": saves, "clock": clock}[race](rounds)))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:])
