@@ -159,12 +159,13 @@ else:
         "searches": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "searches",
-            "OPTIONS": {
-                "MAX_ENTRIES": int(os.environ.get("PORTAL_SEARCH_CACHE_ENTRIES", "5000"))
-            },
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_SEARCH_CACHE_ENTRIES", "5000"))},
         },
     }
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# How long the shared cache keeps the content version before it is read from the database
+# again: a bound on how long a lost write to the cache could leave servers on an old one.
+PORTAL_CONTENT_VERSION_SECONDS = int(os.environ.get("PORTAL_CONTENT_VERSION_SECONDS", "60"))
 
 # Passwords
 
