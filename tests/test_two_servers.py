@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -23,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import workflow
-from meetings.models import Meeting
+from meetings.models import Meeting, PublicContentVersion
 from tests import factories
 from tests.redis_server import free_port, redis_caches, running_redis, wait_for_port
 
@@ -163,6 +164,13 @@ def test_two_servers_show_every_change_at_once(two_servers):
     at = timezone.now() + timedelta(seconds=3)
     workflow.publish(scheduled, at=at, by=publisher)
     assert nowhere(home, "The scheduled readout")
+    before = PublicContentVersion.objects.get().version
     time.sleep(max(0, (at - timezone.now()).total_seconds()) + 0.2)
+    # Every worker of both servers finds the change due at once: one of them moves the
+    # version on, the others find it done.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bodies = list(pool.map(lambda server: server.get(home), two_servers * 8))
+    assert all("The scheduled readout" in body for body in bodies)
+    assert PublicContentVersion.objects.get().version == before + 1
     assert everywhere(home, "The scheduled readout")
     assert everywhere(feed, "The scheduled readout")
