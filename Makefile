@@ -19,13 +19,16 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# The checkers the browser tests use: Nu HTML Checker and axe-core (npm), Chromium (Debian).
+# The checkers the browser tests use: Nu HTML Checker and axe-core (npm), Chromium (Debian);
+# and redis-server (Debian) for the shared-cache tests.
 tools:
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar axe-core
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 	# Japanese glyphs, so screenshots of Japanese pages show text rather than empty boxes.
 	fc-list | grep -qi ipagothic || (apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-ipafont-gothic)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless)
+	# A throwaway Redis for the tests of the cache shared by several servers.
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server)
 
 # The Japanese catalogue: refresh locale/ja from the code, then compile it (GNU gettext).
 # Both files are committed, so a fresh machine needs neither gettext nor this step.

@@ -1,13 +1,15 @@
 """Caching whole public pages and feeds, and retiring them when content changes.
 
-A cached page is stored under the current public content version (one database row, read
-once per request). This module alone decides when that version moves on, retiring every
-cached page and its ETag at once:
+A cached page is stored under the current public content version. Its source of truth is
+one database row; with a shared cache (Redis) the version is also kept there, as a record
+of the version and of the next scheduled change, so that a cache hit reads no database at
+all. This module alone decides when that version moves on, retiring every cached page and
+its ETag at once, on every server:
 
 - a meeting's state enters or leaves “published” or “taken down”, or a correction is
   applied to a published meeting: the workflow reports each step (`meeting_stepped`);
-- a publication or an expiry comes due by the clock: the version row knows when the next
-  one is, and the first request after it moves the version on;
+- a publication or an expiry comes due by the clock: the version knows when the next one
+  is, and the first request after it moves the version on;
 - anything else the public sees is saved or deleted, by anyone (admin, command, shell):
   the models in `PUBLIC_MODELS` are listened to, so no caller has to remember.
 
@@ -17,20 +19,26 @@ can revalidate with a 304.
 
 Pages are cached per address as the visitor asked for it, scheme and host included, since
 feeds and the sitemap hold absolute links. When the database cannot be reached, cached
-pages are still served, under the last version this process saw.
+pages are still served, under the version in the shared cache or else the last version
+this process saw. When the cache cannot be reached, pages are rendered afresh, uncached.
 """
 
 import functools
 import hashlib
+import logging
+import time
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from .models import Meeting, PublicContentVersion
 
@@ -39,8 +47,16 @@ CACHE_ALIAS = "pages"
 # type cannot push pages out of their cache.
 SEARCH_CACHE_ALIAS = "searches"
 
+# The content version's record in the shared cache: {"version", "next_change_at"}.
+VERSION_CACHE_ALIAS = "default"
+VERSION_KEY = "content-version"
+
 # The errors of a database that cannot be reached (stopped, restarting, network down).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# And of a cache that cannot be: Redis down, refusing, timing out (OSError: a socket's).
+CACHE_UNAVAILABLE = (RedisError, OSError)
+
+logger = logging.getLogger(__name__)
 
 # The content version this process last read, served under while the database is away.
 _last_version_seen = None
@@ -97,43 +113,152 @@ def _meeting_deleted(sender, instance, **kwargs):
         content_changed()
 
 
+def version_is_shared():
+    """Whether the version can be kept in the cache: only in one every process shares.
+
+    A process's own memory (LocMemCache) would keep each gunicorn worker on the version it
+    last saw, missing another worker's bump: there the database row is read per request."""
+    return not isinstance(caches[VERSION_CACHE_ALIAS], LocMemCache | DummyCache)
+
+
 def _bump_version():
+    """Move the version on, in the database and (when shared) in the cache."""
+    _change_version(_moved_on)
+
+
+def _change_version(change, remember=True):
+    """Apply `change` to the version row (None if there is none yet) under the row's lock,
+    and write the result to the shared cache before the lock is released.
+
+    So bumps, and writes of the cached record, happen one at a time and in order: an older
+    reading never overwrites a newer version in the cache. (SQLite's transactions take the
+    write lock as they begin.)"""
+    written = False
+    try:
+        with transaction.atomic():
+            state = PublicContentVersion.objects.select_for_update().filter(pk=1).first()
+            state = change(state)
+            if remember and version_is_shared():
+                written = True
+                record = {"version": state.version, "next_change_at": state.next_change_at}
+                _cache_call(
+                    caches[VERSION_CACHE_ALIAS].set,
+                    VERSION_KEY,
+                    record,
+                    settings.PORTAL_CONTENT_VERSION_SECONDS,
+                )
+    except BaseException:
+        if written:  # the record may name a version the database did not keep
+            _cache_call(caches[VERSION_CACHE_ALIAS].delete, VERSION_KEY)
+        raise
+    return state
+
+
+def _moved_on(state):
+    """`state` (the locked row, or None) with its version moved on and the next scheduled
+    change looked up again."""
     next_change_at = Meeting.objects.next_scheduled_change()
-    updated = PublicContentVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, changed_at=timezone.now(), next_change_at=next_change_at
-    )
-    if not updated:
-        PublicContentVersion.objects.get_or_create(
+    if state is None:
+        state, _ = PublicContentVersion.objects.get_or_create(
             pk=1, defaults={"next_change_at": next_change_at}
         )
+        return state
+    state.version += 1
+    state.changed_at = timezone.now()
+    state.next_change_at = next_change_at
+    state.save(update_fields=["version", "changed_at", "next_change_at"])
+    return state
+
+
+def _moved_on_if_due(state):
+    # Of the requests that find a scheduled change due, the first to take the lock bumps;
+    # the others then find the version moved on and the change no longer due.
+    if state is None or _is_due(state.next_change_at):
+        return _moved_on(state)
+    return state
+
+
+def _is_due(next_change_at):
+    return next_change_at is not None and next_change_at <= timezone.now()
+
+
+def _version_from_database(remember):
+    """The version in the database row, moved on first if a scheduled change is due.
+
+    `remember`: write it to the shared cache, whose record was missing or due. That takes
+    the row's lock; a plain read is enough otherwise (a cache of this process only, or a
+    cache that cannot be reached)."""
+    if not remember:
+        state = PublicContentVersion.objects.filter(pk=1).first()
+        if state is not None and not _is_due(state.next_change_at):
+            return state.version
+    return _change_version(_moved_on_if_due, remember=remember).version
 
 
 def current_version():
     """The version cached pages are valid for, bumping it if a scheduled change is due.
 
-    If the database cannot be reached, the last version this process read: its cached
-    pages are then served as they were (a scheduled change waits for the database)."""
+    With a shared cache, read from its record there: a cache hit reads no database. The
+    database row is read when the record is missing (expired, evicted, Redis restarted),
+    when its next scheduled change is due, or when the cache cannot be reached.
+
+    If the database cannot be reached either, the version in the cache, or else the last
+    one this process read: cached pages are then served as they were (a scheduled change
+    waits for the database)."""
     global _last_version_seen
+    record = None
+    shared = version_is_shared()
+    if shared:
+        record = _cache_call(caches[VERSION_CACHE_ALIAS].get, VERSION_KEY, unreachable=_UNREACHABLE)
+        if record not in (None, _UNREACHABLE) and not _is_due(record["next_change_at"]):
+            _last_version_seen = record["version"]
+            return record["version"]
     try:
-        state = PublicContentVersion.objects.filter(pk=1).first()
-        if state is None or (state.next_change_at and state.next_change_at <= timezone.now()):
-            _bump_version()
-            state = PublicContentVersion.objects.get(pk=1)
+        version = _version_from_database(remember=shared and record is not _UNREACHABLE)
     except DATABASE_UNAVAILABLE:
+        if record not in (None, _UNREACHABLE):
+            return record["version"]
         if _last_version_seen is None:
             raise
         return _last_version_seen
-    _last_version_seen = state.version
-    return state.version
+    _last_version_seen = version
+    return version
+
+
+_UNREACHABLE = object()
+
+
+def _cache_call(operation, *args, unreachable=None):
+    """A cache operation, or `unreachable` when the cache cannot be reached: a Redis that is
+    down makes pages slower (rendered each time), never fail."""
+    try:
+        return operation(*args)
+    except CACHE_UNAVAILABLE as error:
+        _warn_cache_unavailable(error)
+        return unreachable
+
+
+_cache_warned_at = 0.0
+
+
+def _warn_cache_unavailable(error):
+    # Once a minute per process, not once per request, while Redis is away.
+    global _cache_warned_at
+    now = time.monotonic()
+    if now - _cache_warned_at >= 60:
+        _cache_warned_at = now
+        logger.warning("Cache unavailable, serving pages uncached: %s", error)
 
 
 def page_cache_key(request, version):
-    """The cache key of the page at the address asked for, host and scheme included.
+    """The cache key of the page at the address asked for, in the language it is shown in,
+    host and scheme included.
 
     Hashed, because an address may be longer than a cache key may be (250 characters in
     memcached)."""
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{address}"
+    language = getattr(request, "LANGUAGE_CODE", "") or get_language()
+    address = f"{language} {request.build_absolute_uri()}"
+    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def cached_public_page(view):
@@ -150,7 +275,7 @@ def cached_public_page(view):
         version = current_version()
         cache = caches[CACHE_ALIAS]
         key = page_cache_key(request, version)
-        cached = cache.get(key)
+        cached = _cache_call(cache.get, key)
         if cached is not None:
             return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
         response = view(request, *args, **kwargs)
@@ -159,7 +284,7 @@ def cached_public_page(view):
         if response.status_code == 200 and not response.streaming:
             response.headers.setdefault("ETag", f'"v{version}"')
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            cache.set(key, response, seconds)
+            _cache_call(cache.set, key, response, seconds)
         return response
 
     return wrapper
@@ -176,8 +301,8 @@ def remembered_search(key, find):
     version = current_version()
     cache = caches[SEARCH_CACHE_ALIAS]
     cache_key = f"search:{version}:{hashlib.sha256(key.encode()).hexdigest()}"
-    found = cache.get(cache_key)
+    found = _cache_call(cache.get, cache_key)
     if found is None:
         found = find()
-        cache.set(cache_key, found, seconds)
+        _cache_call(cache.set, cache_key, found, seconds)
     return found

@@ -122,24 +122,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: whole public pages and feeds are cached per process and retired together when
-# content changes (meetings/caching.py); 0 seconds turns the page cache off.
+# Caches: whole public pages and feeds, searches' results, and the content version they
+# are valid for (meetings/caching.py). With REDIS_URL (or CACHE_URL naming a Redis), every
+# server shares them; without, each process keeps its own in memory. 0 seconds turns the
+# page cache off.
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "2000"))},
-    },
-    # Searches' counts and result ids, retired with the pages (meetings/caching.py).
-    "searches": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "searches",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_SEARCH_CACHE_ENTRIES", "5000"))},
-    },
-}
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+
+
+def shared_caches(url):
+    """Django's own Redis backend for each cache, told apart by their key prefixes.
+
+    Short socket timeouts: a Redis that is down or unreachable is a cache miss, costing a
+    request a fraction of a second, not its worker."""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL/CACHE_URL must name a Redis server, not {url!r}.")
+
+    def redis(prefix):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"portal:{prefix}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+
+    return {"default": redis("default"), "pages": redis("pages"), "searches": redis("searches")}
+
+
+if CACHE_URL:
+    CACHES = shared_caches(CACHE_URL)
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "public-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_PAGE_CACHE_ENTRIES", "2000"))},
+        },
+        "searches": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "searches",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PORTAL_SEARCH_CACHE_ENTRIES", "5000"))},
+        },
+    }
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# How long the shared cache keeps the content version before it is read from the database
+# again: a bound on how long a lost write to the cache could leave servers on an old one.
+PORTAL_CONTENT_VERSION_SECONDS = int(os.environ.get("PORTAL_CONTENT_VERSION_SECONDS", "60"))
 
 # Passwords
 

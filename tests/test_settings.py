@@ -1,5 +1,6 @@
 """Settings read the environment as the README says."""
 
+import json
 import os
 import subprocess
 import sys
@@ -40,3 +41,44 @@ class SecretKeyTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DJANGO_SECRET_KEY_FILE", result.stderr)
         self.assertIn("no-such-key-file", result.stderr)
+
+
+class CacheSettingsTests(SimpleTestCase):
+    def caches_with(self, **environment):
+        code = "from django.conf import settings; import json; print(json.dumps(settings.CACHES))"
+        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CACHE_URL"}}
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def test_redis_url_shares_every_cache_under_its_own_prefix(self):
+        for name in ("REDIS_URL", "CACHE_URL"):
+            with self.subTest(name=name):
+                run = self.caches_with(DJANGO_SECRET_KEY="k", **{name: "redis://10.0.0.5:6379/1"})
+                caches = json.loads(run.stdout)
+                self.assertEqual(set(caches), {"default", "pages", "searches"})
+                self.assertEqual(
+                    {c["BACKEND"] for c in caches.values()},
+                    {"django.core.cache.backends.redis.RedisCache"},
+                )
+                self.assertEqual(
+                    {c["LOCATION"] for c in caches.values()}, {"redis://10.0.0.5:6379/1"}
+                )
+                self.assertEqual(len({c["KEY_PREFIX"] for c in caches.values()}), 3)
+
+    def test_without_redis_each_process_keeps_its_own(self):
+        caches = json.loads(self.caches_with(DJANGO_SECRET_KEY="k").stdout)
+        self.assertEqual(
+            {c["BACKEND"] for c in caches.values()},
+            {"django.core.cache.backends.locmem.LocMemCache"},
+        )
+
+    def test_a_cache_url_that_is_not_redis_is_refused(self):
+        run = self.caches_with(DJANGO_SECRET_KEY="k", CACHE_URL="memcached://127.0.0.1:11211")
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("must name a Redis server", run.stderr)
