@@ -108,8 +108,7 @@ def _search_indexes_set_aside():
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE tablename = %s AND indexdef LIKE %s",
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
             [SearchDocument._meta.db_table, "% USING gin %"],
         )
         indexes = cursor.fetchall()
@@ -215,8 +214,14 @@ def _write_batch(batch, tags, now, written):
     people, photos, items = [], [], []
     for readout, meeting in batch:
         meeting_people = [
-            _translated(Participant, meeting_id=meeting.pk, side=side, position=position, name=name,
-                        title=title)  # fmt: skip
+            _translated(
+                Participant,
+                meeting_id=meeting.pk,
+                side=side,
+                position=position,
+                name=name,
+                title=title,
+            )
             for position, (side, name, title) in enumerate(readout.participants, start=1)
         ]
         meeting_photos = [
@@ -224,8 +229,13 @@ def _write_batch(batch, tags, now, written):
             for position, caption in enumerate(readout.captions, start=1)
         ]
         meeting_items = [
-            _translated(AgendaItem, meeting_id=meeting.pk, position=position,
-                        is_sub_item=item.is_sub_item, text=item.text)  # fmt: skip
+            _translated(
+                AgendaItem,
+                meeting_id=meeting.pk,
+                position=position,
+                is_sub_item=item.is_sub_item,
+                text=item.text,
+            )
             for position, item in enumerate(readout.items, start=1)
         ]
         meeting._prefetched_objects_cache = {
