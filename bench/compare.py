@@ -3,7 +3,7 @@
 
     /work/main/.bench-venv/bin/python bench/compare.py [--meetings 500] [--duration 10]
 
-1. Generates a deterministic archive of readouts (bench/generate_archive.py) in a temp folder.
+1. Generates a deterministic archive of readouts (as `generate_archive --files`) in a temp folder.
 2. Builds a fresh SQLite database for each site and measures the cost of publishing:
    ours:    migrate, then `manage.py import_readout --publish <files>` (timed as a whole),
             then the topics are tagged (the text shape has no topics); a second database
@@ -48,8 +48,9 @@ WAGTAIL_DIR = BENCH_DIR / "wagtail_site"
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_VENV = PORTAL_DIR / ".bench-venv"
 
-sys.path.insert(0, str(BENCH_DIR))
-from generate_archive import generate  # noqa: E402
+sys.path.insert(0, str(PORTAL_DIR))
+# Standard library only: it imports under the bench's virtualenv, without Django set up.
+from meetings.archive_generator.readouts import write_files  # noqa: E402
 
 
 def log(message):
@@ -309,7 +310,7 @@ def bench(args, tmp, python, gunicorn, servers):
 
     # 1. The archive
     archive = tmp / "archive"
-    files = generate(archive, args.meetings, args.seed)
+    files = write_files(archive, args.meetings, seed=args.seed, years=10)
     log(f"archive: {len(files)} readouts (seed {args.seed})")
     page_title, meeting_title = readout_heading(files[-1])
 

@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/import_bench.py [--readouts 1000] [--database-url URL]
 
-Generates the readouts with bench/generate_archive.py, migrates a fresh database (a
+Generates the readouts as `manage.py generate_archive --files` does, migrates a fresh database (a
 temporary SQLite file unless --database-url names another, e.g. a throwaway PostgreSQL
 database), loads the demo topics vocabulary so tagging is part of the work, then imports
 every readout the way `import_readout` does: one transaction per readout. It prints the
@@ -42,9 +42,9 @@ def main():
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from generate_archive import generate
 
     from meetings import topics
+    from meetings.archive_generator.readouts import write_files
     from meetings.importing import Vocabulary, decode, parse_readout, save_readout
     from meetings.models import Meeting
 
@@ -54,7 +54,7 @@ def main():
     for topic in json.loads((ROOT / "meetings" / "demo" / "topics.json").read_text()):
         topics.define_topic(topic["name"], "\n".join(topic["synonyms"]))
 
-    generate(workdir / "readouts", meetings=args.readouts)
+    write_files(workdir / "readouts", args.readouts)
     files = sorted((workdir / "readouts").glob("*.txt"))
     texts = [decode(path.read_bytes()) for path in files]
     vocabulary = Vocabulary.from_database()

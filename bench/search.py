@@ -6,8 +6,8 @@
 
 Builds an archive of N meetings in the database DATABASE_URL names (default: a SQLite file
 in the temporary folder), unless it already holds exactly that archive (then it is reused:
-building 50,000 meetings takes minutes): English readouts as bench/generate_archive.py
-writes them, read by the portal's own parser, about two in three with Japanese beside the
+building 50,000 meetings takes minutes): English readouts as `manage.py generate_archive`
+makes them, read by the portal's own parser, about two in three with Japanese beside the
 English (titles, leads, agenda items such as “北朝鮮の核・ミサイル問題…”), topics with
 Japanese labels on meetings and on the items naming them, regions, and every state a
 meeting can be in (drafts, in review, scheduled, expired, taken down, corrections being
@@ -196,9 +196,9 @@ def build(count, seed):
 def write_archive(count, seed):
     """N live meetings (and some corrections being drafted) with everything search reads."""
     from django.contrib.contenttypes.models import ContentType
-    from generate_archive import COUNTRIES, KINDS, TOPICS, make_readout, slugify
     from taggit.models import Tag, TaggedItem
 
+    from meetings.archive_generator.readouts import TOPICS, countries, readouts, slugify
     from meetings.importing import parse_readout
     from meetings.models import AgendaItem, Meeting, MeetingType, Participant, Topic
     from relations.models import Region, RelationsPage
@@ -209,8 +209,8 @@ def write_archive(count, seed):
         for i, (name_ja, (name, slug)) in enumerate(REGIONS.items())
     }
     pages = {}
-    for country in COUNTRIES:
-        name = country[0]
+    for country in countries(20):
+        name = country.name
         name_ja, adj_ja, region_ja = COUNTRIES_JA[name]
         pages[name] = RelationsPage.objects.create(
             title_en=f"Japan-{name} Relations",
@@ -224,28 +224,19 @@ def write_archive(count, seed):
     tags = {}
     for topic in TOPICS:
         tags[topic] = Tag.objects.create(name=topic, slug=slugify(topic))
-        Topic.objects.create(tag=tags[topic], label_en="", label_ja=TOPICS_JA[topic][0])
+        label_ja = TOPICS_JA.get(topic, [topic])[0]
+        Topic.objects.create(tag=tags[topic], label_en="", label_ja=label_ja)
 
     now = datetime.now(UTC)
-    start, span = datetime(2015, 1, 1).date(), (datetime(2025, 12, 31) - datetime(2015, 1, 1)).days
-    weights = [max(1, 12 - i // 2) for i in range(len(COUNTRIES))]
-    kinds, kind_weights = zip(*KINDS, strict=True)
-    seen, readouts = set(), []
-    while len(readouts) < count:
-        country = rng.choices(COUNTRIES, weights)[0]
-        day = start + timedelta(days=rng.randrange(span + 1))
-        page_title, title, text, topics = make_readout(
-            rng, country, day, rng.choices(kinds, kind_weights)[0]
-        )
-        key = (page_title, day, slugify(title))
-        if key not in seen:
-            seen.add(key)
-            readouts.append((country, parse_readout(text), topics))
+    made = [
+        (readout.country.name, parse_readout(readout.text()), readout.topics)
+        for readout in readouts(count, relations=20, seed=seed, years=10)
+    ]
 
     meetings, rows = [], []
-    for country, parsed, topics in readouts:
+    for country, parsed, topics in made:
         meeting = Meeting(
-            relations_page=pages[country[0]],
+            relations_page=pages[country],
             date=parsed.date,
             start_time=parsed.start_time,
             duration=parsed.duration,
@@ -263,7 +254,7 @@ def write_archive(count, seed):
             text_ja = japanese_item(rng, item.text, mentioned) if japanese else None
             items.append((position, item, text_ja, mentioned))
         if japanese:
-            name_ja, adj_ja, _ = COUNTRIES_JA[country[0]]
+            name_ja, adj_ja, _ = COUNTRIES_JA[country]
             title_ja = TITLES_JA.get(parsed.meeting_type_slug, "{adj}会談").format(adj=adj_ja)
             meeting.title_ja = title_ja
             meeting.lead_ja = (
@@ -378,7 +369,7 @@ def japanese_item(rng, text, mentioned):
     subject = next((ja for en, ja in SUBJECTS_JA.items() if en.lower() in text.lower()), "双方")
     if not mentioned:
         return OPENING_JA.format(subject=subject)
-    topic = "及び".join(rng.choice(TOPICS_JA[name]) for name in mentioned)
+    topic = "及び".join(rng.choice(TOPICS_JA.get(name, [name])) for name in mentioned)
     return rng.choice(ITEMS_JA).format(subject=subject, topic=topic)
 
 

@@ -24,6 +24,8 @@ WORD_GAP = 2
 
 def vector_literal(*texts):
     """The pairs of characters of the texts' Japanese, with positions: "'北朝':1 '朝鮮':2"."""
+    if not any(text.has_cjk(value or "") for value in texts):
+        return ""  # English only, as most documents: no need to count its words' positions
     lexemes, position = [], 1
     for value in texts:
         for word in text.words(value):

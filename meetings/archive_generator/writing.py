@@ -1,0 +1,364 @@
+"""Writing generated readouts into the database in bulk, as the importer would leave them.
+
+Importing one readout at a time (`save_readout`) costs tens of queries; 50,000 would take
+over an hour. Here each batch of meetings is written in one INSERT per table: meetings,
+participants, photo captions, agenda items, their tags, the first revision, the
+publication log and the search document. Published meetings are back-filled (published at
+their own date, their log row marked so: see `workflow.backfill`), drafts are imported.
+The revision and the search document are built by the functions the site uses
+(`revisions.snapshot`, `indexing.document_for`) from the rows in memory, so they read as
+if the meetings had been imported one by one; tests compare them with the real thing.
+"""
+
+import random
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models.base import ModelState
+from django.utils import timezone
+from modeltranslation.translator import translator
+from taggit.models import Tag, TaggedItem
+
+from meetings import caching, revisions, topics
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingRevision,
+    MeetingType,
+    Participant,
+    PhotoSession,
+    PublicationLogEntry,
+    SearchDocument,
+    Topic,
+)
+from meetings.search import indexing
+from meetings.workflow.backfill import COMMENT as BACKFILL_COMMENT
+from meetings.workflow.backfill import backfill_publication_time
+from relations.models import Region, RelationsPage
+
+from . import readouts as made_up
+
+BATCH_SIZE = 1000
+State = Meeting.State
+
+# What `log_step` records when an import back-fills a new meeting.
+BACKFILL_EVENT = f"{State.DRAFT.label} → {State.PUBLISHED.label}. {BACKFILL_COMMENT}"
+
+
+def write_archive(
+    *,
+    meetings,
+    relations=20,
+    seed=2024,
+    years=30,
+    published_share=0.98,
+    today=None,
+    progress=None,
+):
+    """Write `meetings` generated readouts under `relations` relations pages, all or
+    nothing; returns a Counter of the rows written by kind. `progress(done)` is called
+    after each batch."""
+    rng = random.Random(f"states-{seed}")
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    written = Counter()
+    with transaction.atomic(), _search_indexes_set_aside():
+        pages = _relations_pages(made_up.countries(relations, seed), written)
+        tags = _topics(written)
+        types = {meeting_type.slug: meeting_type for meeting_type in MeetingType.objects.all()}
+        taken = set(Meeting.objects.live().values_list("relations_page_id", "date", "slug"))
+        batch, done = [], 0
+        generated = made_up.readouts(
+            meetings, relations=relations, seed=seed, years=years, today=today
+        )
+        for readout in generated:
+            meeting = _meeting(readout, pages, types, rng, published_share, now)
+            address = (meeting.relations_page_id, meeting.date, meeting.slug)
+            if address in taken:  # --add: a meeting is already there
+                written["skipped"] += 1
+                continue
+            taken.add(address)
+            batch.append((readout, meeting))
+            if len(batch) == BATCH_SIZE:
+                _write_batch(batch, tags, now, written)
+                done += len(batch)
+                batch = []
+                if progress:
+                    progress(done)
+        if batch:
+            _write_batch(batch, tags, now, written)
+            done += len(batch)
+            if progress:
+                progress(done)
+        caching.content_changed()
+    return written
+
+
+@contextmanager
+def _search_indexes_set_aside():
+    """On PostgreSQL, drop the search documents' GIN indexes (words, trigrams) while the
+    archive is written and build them again after: building one over 50,000 documents
+    takes seconds, keeping it current row by row takes minutes. Inside the transaction,
+    so a failed run leaves them as they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [SearchDocument._meta.db_table, "% USING gin %"],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Check the deferred foreign keys now: an index is not built over pending checks.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+def _relations_pages(countries, written):
+    """{country name: its relations page}, creating the regions and pages not there yet."""
+    regions = {region.slug: region for region in Region.objects.all()}
+    new_regions = [
+        Region(slug=slug, name=name, position=position)
+        for position, (slug, name) in enumerate(made_up.REGIONS.items(), start=1)
+        if slug not in regions
+        and not Region.objects.filter(name=name).exists()
+        and any(country.region == slug for country in countries)
+    ]
+    Region.objects.bulk_create(new_regions)
+    regions.update((region.slug, region) for region in new_regions)
+    written["regions"] += len(new_regions)
+    existing = {page.title: page for page in RelationsPage.objects.all()}
+    slugs = {page.slug for page in existing.values()}
+    new_pages = []
+    for country in countries:
+        if country.page_title in existing:
+            continue
+        slug = base = made_up.slugify(country.name)
+        suffix = 2
+        while slug in slugs:
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        slugs.add(slug)
+        new_pages.append(
+            RelationsPage(
+                title=country.page_title,
+                title_en=country.page_title,
+                counterpart=country.name,
+                counterpart_en=country.name,
+                slug=slug,
+                region=regions.get(country.region),
+                introduction=(
+                    f"Readouts of Japan's meetings with {country.name}: summit meetings, "
+                    "foreign ministers' meetings, telephone talks and dialogues."
+                ),
+            )
+        )
+    RelationsPage.objects.bulk_create(new_pages)
+    written["relations pages"] += len(new_pages)
+    pages = {**existing, **{page.title: page for page in new_pages}}
+    return {country.name: pages[country.page_title] for country in countries}
+
+
+def _topics(written):
+    """{topic name: tag}: the demo vocabulary, defined where it is not yet."""
+    tags = {}
+    for topic in made_up.load_topics():
+        tag = Tag.objects.filter(name__iexact=topic["name"]).first()
+        if tag is None:
+            tag = topics.define_topic(topic["name"], "\n".join(topic["synonyms"])).tag
+            written["topics"] += 1
+        tags[topic["name"]] = tag
+    # A tag's topic, for search documents (its labels) as `attach_tags` reads it.
+    by_tag = {topic.tag_id: topic for topic in Topic.objects.filter(tag__in=tags.values())}
+    for tag in tags.values():
+        tag.topic_row = by_tag.get(tag.pk)
+    return tags
+
+
+def _meeting(readout, pages, types, rng, published_share, now):
+    meeting = Meeting(
+        uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
+        relations_page=pages[readout.country.name],
+        meeting_type=types.get(readout.meeting_type_slug) or types["other"],
+        date=readout.day,
+        start_time=readout.start_time,
+        duration=readout.duration,
+        edit_version=2,  # saved, then published (or recorded as imported)
+    )
+    for name, value in [
+        ("title", readout.title),
+        ("place", readout.place),
+        ("lead", "\n\n".join(readout.lead)),
+    ]:
+        setattr(meeting, name, value)
+        setattr(meeting, f"{name}_en", value)
+    meeting.slug = meeting.slug_from_title()
+    if rng.random() < published_share:
+        meeting.state = State.PUBLISHED
+        meeting.published_at = backfill_publication_time(
+            readout.day, readout.start_time, readout.duration, now=now
+        )
+    return meeting
+
+
+def _write_batch(batch, tags, now, written):
+    meetings = [meeting for _, meeting in batch]
+    Meeting.objects.bulk_create(meetings)
+    people, photos, items = [], [], []
+    for readout, meeting in batch:
+        meeting_people = [
+            _translated(
+                Participant,
+                meeting_id=meeting.pk,
+                side=side,
+                position=position,
+                name=name,
+                title=title,
+            )
+            for position, (side, name, title) in enumerate(readout.participants, start=1)
+        ]
+        meeting_photos = [
+            _translated(PhotoSession, meeting_id=meeting.pk, position=position, caption=caption)
+            for position, caption in enumerate(readout.captions, start=1)
+        ]
+        meeting_items = [
+            _translated(
+                AgendaItem,
+                meeting_id=meeting.pk,
+                position=position,
+                is_sub_item=item.is_sub_item,
+                text=item.text,
+            )
+            for position, item in enumerate(readout.items, start=1)
+        ]
+        meeting._prefetched_objects_cache = {
+            "participants": meeting_people,
+            "photo_sessions": meeting_photos,
+            "agenda_items": meeting_items,
+            "tags": _sorted_tags(tags, readout.topics),
+        }
+        for row, item in zip(meeting_items, readout.items, strict=True):
+            row._prefetched_objects_cache = {"tags": _sorted_tags(tags, item.topics)}
+        people += meeting_people
+        photos += meeting_photos
+        items += meeting_items
+    Participant.objects.bulk_create(people)
+    PhotoSession.objects.bulk_create(photos)
+    AgendaItem.objects.bulk_create(items)
+
+    meeting_type = ContentType.objects.get_for_model(Meeting).pk
+    item_type = ContentType.objects.get_for_model(AgendaItem).pk
+    tagged = [
+        (content_type, obj.pk, tag.pk)
+        for content_type, objects in [(meeting_type, meetings), (item_type, items)]
+        for obj in objects
+        for tag in obj._prefetched_objects_cache["tags"]
+    ]
+    _insert(TaggedItem, ["content_type_id", "object_id", "tag_id"], tagged)
+
+    history, log, documents, carried = [], [], [], []
+    for meeting in meetings:
+        published = meeting.state == State.PUBLISHED
+        history.append(
+            MeetingRevision(
+                meeting=meeting,
+                number=1,
+                created_at=now,
+                state=meeting.state,
+                event=BACKFILL_EVENT if published else "Imported",
+                data=revisions.snapshot(meeting),
+            )
+        )
+        if published:
+            log.append(
+                PublicationLogEntry(
+                    meeting=meeting,
+                    meeting_title=meeting.title,
+                    at=now,
+                    from_state=State.DRAFT,
+                    to_state=State.PUBLISHED,
+                    published_at=meeting.published_at,
+                    version=1,
+                    comment=BACKFILL_COMMENT,
+                    backfill=True,
+                )
+            )
+        meeting.search_topics = _search_topics(meeting)
+        documents.append(indexing.document_for(meeting))
+        carried += [(meeting.pk, tag.pk) for tag, _ in meeting.search_topics]
+    MeetingRevision.objects.bulk_create(history)
+    PublicationLogEntry.objects.bulk_create(log)
+    SearchDocument.objects.bulk_create(documents)
+    _insert(SearchDocument.topics.through, ["searchdocument_id", "tag_id"], carried)
+
+    written["meetings"] += len(meetings)
+    written["published"] += len(log)
+    written["participants"] += len(people)
+    written["photo captions"] += len(photos)
+    written["agenda items"] += len(items)
+    written["sub-items"] += sum(item.is_sub_item for item in items)
+    written["tags on meetings and items"] += len(tagged)
+    written["publication log entries"] += len(log)
+    written["revisions"] += len(history)
+    written["search documents"] += len(documents)
+
+
+def _translated(model, **values):
+    """An unsaved row whose translated fields hold their English text under both names.
+
+    Made from a copy of a new row's fields rather than by `Model(…)`: with the translation
+    fields' set-up, building half a million rows that way takes a good part of the run."""
+    template = _TEMPLATES.get(model)
+    if template is None:
+        fields = translator.get_options_for_model(model).fields
+        blank = model()
+        template = _TEMPLATES[model] = (fields, {**blank.__dict__, "_state": None})
+    fields, defaults = template
+    row = model.__new__(model)
+    row.__dict__.update(defaults)
+    row._state = ModelState()
+    for name, value in values.items():
+        row.__dict__[name] = value
+        if name in fields:
+            row.__dict__[f"{name}_en"] = value
+    return row
+
+
+_TEMPLATES = {}
+
+
+def _insert(model, columns, rows):
+    """Insert plain rows (integers and text) in one statement per thousand: for the rows
+    nothing reads back, as taggit's and search's link rows."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    one = f"({', '.join(['%s'] * len(columns))})"
+    size = max(1, min(1000, connection.ops.bulk_batch_size(columns, rows) or 1000))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
+
+
+def _sorted_tags(tags, names):
+    """The tags of these names, by name, as `attach_tags` orders them."""
+    return sorted((tags[name] for name in set(names)), key=lambda tag: tag.name)
+
+
+def _search_topics(meeting):
+    """[(tag, its topic)] of the meeting and its items, as `indexing._read` gives them."""
+    carried = {}
+    for obj in [meeting, *meeting.agenda_items.all()]:
+        for tag in obj._prefetched_objects_cache["tags"]:
+            carried.setdefault(tag.pk, tag)
+    return [(tag, tag.topic_row) for tag in carried.values()]
