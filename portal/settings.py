@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and URL resolving: a visitor's cached page costs none of them.
+    "portal.middleware.PageCacheMiddleware",
     "portal.middleware.RejectNullCharactersMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
