@@ -142,7 +142,7 @@ def shared_caches(url):
 
     def redis(prefix):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.ReusingRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"portal:{prefix}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
