@@ -287,6 +287,11 @@ def cached_page(request, language):
     digest = address_digest(request, language)
     if digest not in _cached_addresses:
         return None
+    hit = _hit_in_one_read(digest)
+    if hit is not None:
+        version, cached = hit
+        request.page_cache_version = version
+        return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
     try:
         version = current_version()
     except DATABASE_UNAVAILABLE:
@@ -296,6 +301,32 @@ def cached_page(request, language):
     if cached is None:
         return None
     return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
+
+
+def _hit_in_one_read(digest):
+    """(version, page) when the shared cache's version record and the page cached under the
+    version this process last saw can be read in one round trip (both caches on one Redis),
+    that version is still current and the page is there; else None, and the usual two reads
+    follow. Almost always right: the version moves on only when public content changes."""
+    if _last_version_seen is None:
+        return None
+    get_with = getattr(caches[CACHE_ALIAS], "get_with", None)
+    if get_with is None:
+        return None
+    read = _cache_call(
+        get_with, caches[VERSION_CACHE_ALIAS], f"page:{_last_version_seen}:{digest}", VERSION_KEY
+    )
+    if read is None:
+        return None
+    record, cached = read
+    if (
+        record is None
+        or cached is None
+        or record["version"] != _last_version_seen
+        or _is_due(record["next_change_at"])
+    ):
+        return None
+    return record["version"], cached
 
 
 def keep_final_response(request, response):

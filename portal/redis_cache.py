@@ -25,3 +25,13 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def get_with(self, other, key, other_key):
+        """(`other_key` in the `other` cache, `key` in this one), read in one round trip:
+        None unless both caches are kept on the same Redis by this backend."""
+        if not isinstance(other, ReusingRedisCache) or other._servers != self._servers:
+            return None
+        keys = [other.make_and_validate_key(other_key), self.make_and_validate_key(key)]
+        values = self._cache.get_client(None).mget(keys)
+        loads = self._cache._serializer.loads
+        return tuple(None if value is None else loads(value) for value in values)
