@@ -288,6 +288,8 @@ def cached_page(request, language):
     if digest not in _cached_addresses:
         return None
     hit = _hit_in_one_read(digest)
+    if hit is _UNREACHABLE:
+        return None  # not to wait on a Redis that is away twice more before the view does
     if hit is not None:
         version, cached = hit
         request.page_cache_version = version
@@ -306,18 +308,23 @@ def cached_page(request, language):
 def _hit_in_one_read(digest):
     """(version, page) when the shared cache's version record and the page cached under the
     version this process last saw can be read in one round trip (both caches on one Redis),
-    that version is still current and the page is there; else None, and the usual two reads
-    follow. Almost always right: the version moves on only when public content changes."""
+    that version is still current and the page is there; `_UNREACHABLE` when Redis is away;
+    else None, and the usual two reads follow. Almost always right: the version moves on
+    only when public content changes."""
     if _last_version_seen is None:
         return None
     get_with = getattr(caches[CACHE_ALIAS], "get_with", None)
     if get_with is None:
         return None
     read = _cache_call(
-        get_with, caches[VERSION_CACHE_ALIAS], f"page:{_last_version_seen}:{digest}", VERSION_KEY
+        get_with,
+        caches[VERSION_CACHE_ALIAS],
+        f"page:{_last_version_seen}:{digest}",
+        VERSION_KEY,
+        unreachable=_UNREACHABLE,
     )
-    if read is None:
-        return None
+    if read is None or read is _UNREACHABLE:
+        return read
     record, cached = read
     if (
         record is None
