@@ -250,19 +250,114 @@ def _warn_cache_unavailable(error):
         logger.warning("Cache unavailable, serving pages uncached: %s", error)
 
 
-def page_cache_key(request, version):
-    """The cache key of the page at the address asked for, in the language it is shown in,
-    host and scheme included.
-
-    Hashed, because an address may be longer than a cache key may be (250 characters in
-    memcached)."""
-    language = getattr(request, "LANGUAGE_CODE", "") or get_language()
+def address_digest(request, language=None):
+    """The address asked for, in the language it is shown in, host and scheme included,
+    hashed: an address may be longer than a cache key may be (250 characters in memcached)."""
+    language = language or getattr(request, "LANGUAGE_CODE", "") or get_language()
     address = f"{language} {request.build_absolute_uri()}"
-    return f"page:{version}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def page_cache_key(request, version, language=None):
+    """The cache key of the page at the address asked for, under the content version."""
+    return f"page:{version}:{address_digest(request, language)}"
+
+
+# The addresses this process has seen served as cached pages (their digests): only for these
+# does the fast path (`cached_page`) read the version and the cache, so that an address no
+# view caches (a search, a 404) costs nothing more. Bounded: emptied when full.
+_cached_addresses = set()
+_CACHED_ADDRESSES_MAX = 20000
+
+
+def _remember_address(digest):
+    if len(_cached_addresses) >= _CACHED_ADDRESSES_MAX:
+        _cached_addresses.clear()
+    _cached_addresses.add(digest)
+
+
+def cached_page(request, language):
+    """The cached response for this request, answered as its conditional headers ask (200 or
+    304), or None: an address not known to be cached, a page not in the cache, or a database
+    that cannot be reached while no version is known.
+
+    For `portal.middleware.PageCacheMiddleware`, which calls it before the session, CSRF,
+    auth and messages middleware and URL resolving. Leaves the version it read on the
+    request, so that the view's `cached_public_page` does not read it again."""
+    digest = address_digest(request, language)
+    if digest not in _cached_addresses:
+        return None
+    hit = _hit_in_one_read(digest)
+    if hit is _UNREACHABLE:
+        return None  # not to wait on a Redis that is away twice more before the view does
+    if hit is not None:
+        version, cached = hit
+        request.page_cache_version = version
+        return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
+    try:
+        version = current_version()
+    except DATABASE_UNAVAILABLE:
+        return None  # the whole stack then answers 503
+    request.page_cache_version = version
+    cached = _cache_call(caches[CACHE_ALIAS].get, f"page:{version}:{digest}")
+    if cached is None:
+        return None
+    return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
+
+
+def _hit_in_one_read(digest):
+    """(version, page) when the shared cache's version record and the page cached under the
+    version this process last saw can be read in one round trip (both caches on one Redis),
+    that version is still current and the page is there; `_UNREACHABLE` when Redis is away;
+    else None, and the usual two reads follow. Almost always right: the version moves on
+    only when public content changes."""
+    if _last_version_seen is None:
+        return None
+    get_with = getattr(caches[CACHE_ALIAS], "get_with", None)
+    if get_with is None:
+        return None
+    read = _cache_call(
+        get_with,
+        caches[VERSION_CACHE_ALIAS],
+        f"page:{_last_version_seen}:{digest}",
+        VERSION_KEY,
+        unreachable=_UNREACHABLE,
+    )
+    if read is None or read is _UNREACHABLE:
+        return read
+    record, cached = read
+    if (
+        record is None
+        or cached is None
+        or record["version"] != _last_version_seen
+        or _is_due(record["next_change_at"])
+    ):
+        return None
+    return record["version"], cached
+
+
+def keep_final_response(request, response):
+    """Store again, once every middleware has added its headers, a page the view has just
+    cached, so that a hit served by the fast path carries the headers of a miss.
+
+    A response that set a cookie or varies by one depended on who asked: it is dropped from
+    the cache rather than served to anyone else."""
+    key = getattr(request, "page_cache_key", None)
+    if key is None:
+        return
+    cache = caches[CACHE_ALIAS]
+    if response.cookies or "cookie" in response.get("Vary", "").lower():
+        _cache_call(cache.delete, key)
+    else:
+        _cache_call(cache.set, key, response, settings.PORTAL_PAGE_CACHE_SECONDS)
 
 
 def cached_public_page(view):
     """Serve GET requests for the view from the page cache, keyed by the content version.
+
+    Visitors' hits are mostly served before the view is even resolved, by
+    `portal.middleware.PageCacheMiddleware` (see `cached_page`); this serves the others
+    (editors, an address this process had not seen cached) and fills the cache.
 
     A browser's conditional request is answered 304 only for a page in the cache: any
     other is rendered, so an address that does not exist stays a 404."""
@@ -272,11 +367,15 @@ def cached_public_page(view):
         seconds = settings.PORTAL_PAGE_CACHE_SECONDS
         if request.method not in ("GET", "HEAD") or seconds <= 0:
             return view(request, *args, **kwargs)
-        version = current_version()
+        version = getattr(request, "page_cache_version", None)
+        if version is None:
+            version = current_version()
         cache = caches[CACHE_ALIAS]
-        key = page_cache_key(request, version)
+        digest = address_digest(request)
+        key = f"page:{version}:{digest}"
         cached = _cache_call(cache.get, key)
         if cached is not None:
+            _remember_address(digest)
             return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -285,6 +384,8 @@ def cached_public_page(view):
             response.headers.setdefault("ETag", f'"v{version}"')
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             _cache_call(cache.set, key, response, seconds)
+            _remember_address(digest)
+            request.page_cache_key = key  # stored again with its final headers (above)
         return response
 
     return wrapper

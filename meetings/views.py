@@ -1,10 +1,12 @@
 import functools
+from dataclasses import dataclass
 
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -101,12 +103,48 @@ class RelationsPageDetailView(SharedPage, DetailView):
             meetings = meetings.filter(meeting_type__slug=self.facets.key)
         types = MeetingType.objects.filter(slug__in=self.facets.all_keys)
         return super().get_context_data(
-            meetings=meetings.for_listing(),
+            years_of_meetings=meeting_rows_by_year(self.object, meetings, types),
             facets=self.facets,
             years=self.facets.years(),
             meeting_types=self.facets.keys({kind.slug: kind.name for kind in types}),
             **kwargs,
         )
+
+
+def meeting_rows_by_year(relations_page, meetings, types):
+    """[(year, [row])], newest first: what a relations page lists of each meeting, as plain
+    strings made here rather than per row in the template.
+
+    A page may list hundreds of meetings: rows are read as values, not models, and each
+    address is its page's address and the meeting's date and slug (what `reverse()` gives
+    for `relations:meeting`, without resolving it hundreds of times). `types`: every
+    meeting type on the page (its facets), already read for the filters."""
+    type_names = {kind.pk: kind.name for kind in types}
+    prefix = relations_page.get_absolute_url()
+    groups = []
+    rows = meetings.newest_first().values_list("title", "slug", "date", "meeting_type_id")
+    for title, slug, day, type_id in rows:
+        if not groups or groups[-1][0] != day.year:
+            groups.append((day.year, []))
+        groups[-1][1].append(
+            ListedMeeting(
+                url=f"{prefix}{day:%Y/%m/%d}/{slug}/",
+                title=title,
+                iso_date=day.isoformat(),
+                date=date_format(day),
+                meeting_type=type_names.get(type_id, ""),
+            )
+        )
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMeeting:
+    url: str
+    title: str
+    iso_date: str
+    date: str
+    meeting_type: str
 
 
 class MeetingDetailView(SharedPage, DetailView):

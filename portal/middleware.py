@@ -4,11 +4,13 @@ import sys
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views import defaults
 
+from meetings import caching
 from meetings.caching import DATABASE_UNAVAILABLE
 
 from .context_processors import site
@@ -33,6 +35,35 @@ class RequestIdMiddleware:
         request.request_id = given if self.VALID.fullmatch(given) else uuid.uuid4().hex
         response = self.get_response(request)
         response.headers[self.HEADER] = request.request_id
+        return response
+
+
+class PageCacheMiddleware:
+    """Serve visitors' cached pages before the session, CSRF, auth and messages middleware
+    and URL resolving run: a hit costs a cache read and the version (meetings/caching.py).
+
+    Only for GET and HEAD without a session cookie: editors, who may be logged in, go
+    through the whole stack (and its view's `cached_public_page`). A miss goes through the
+    whole stack too; the page the view cached is then stored again with every header the
+    middleware below added, so that a hit answers exactly as a miss did."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.PORTAL_PAGE_CACHE_SECONDS > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            try:
+                hit = caching.cached_page(request, language_from_address(request))
+            except DisallowedHost:
+                hit = None  # answered 400 by the whole stack, as any other request
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        caching.keep_final_response(request, response)
         return response
 
 
@@ -71,8 +102,7 @@ class LanguageFromAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = translation.get_language_from_path(request.path_info)
-        language = language or settings.LANGUAGE_CODE
+        language = language_from_address(request)
         request.LANGUAGE_CODE = language
         # Only for this request: code that runs after it in the same thread (a test, a
         # worker's next job) keeps its own language.
@@ -80,6 +110,10 @@ class LanguageFromAddressMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def language_from_address(request):
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 class DatabaseUnavailableMiddleware:

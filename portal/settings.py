@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and URL resolving: a visitor's cached page costs none of them.
+    "portal.middleware.PageCacheMiddleware",
     "portal.middleware.RejectNullCharactersMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,7 +142,7 @@ def shared_caches(url):
 
     def redis(prefix):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.ReusingRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"portal:{prefix}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -64,7 +64,7 @@ class CacheSettingsTests(SimpleTestCase):
                 self.assertEqual(set(caches), {"default", "pages", "searches"})
                 self.assertEqual(
                     {c["BACKEND"] for c in caches.values()},
-                    {"django.core.cache.backends.redis.RedisCache"},
+                    {"portal.redis_cache.ReusingRedisCache"},
                 )
                 self.assertEqual(
                     {c["LOCATION"] for c in caches.values()}, {"redis://10.0.0.5:6379/1"}

@@ -3,9 +3,10 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import CacheKeyWarning, caches
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -147,3 +148,118 @@ class PageCacheTests(TestCase):
         self.assertEqual(first.status_code, 200)
         self.assertEqual(len(queries), 1)
         self.assertEqual(second.content, first.content)
+
+
+class CacheHitFastPathTests(TestCase):
+    """A cached page is served by a middleware early in the stack: no session, CSRF, auth
+    or messages middleware and no URL resolving, with the bytes and headers of the miss."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.meeting = factories.full_meeting(cls.page, title="First readout")
+        cls.editor = factories.staff_user()
+
+    @pytest.fixture(autouse=True)
+    def _page_cache_on(self, settings):
+        settings.PORTAL_PAGE_CACHE_SECONDS = 600
+        caches["pages"].clear()
+
+    def urls(self):
+        return [
+            self.meeting.get_absolute_url(),
+            "/ja" + self.meeting.get_absolute_url(),
+            self.page.get_absolute_url() + "?year=2024",
+            reverse("meetings:home"),
+            reverse("meetings:feed-rss"),
+        ]
+
+    def test_a_hit_runs_no_session_or_auth_middleware_and_resolves_no_url(self):
+        for url in self.urls():
+            with self.subTest(url=url):
+                self.client.get(url)
+                with (
+                    mock.patch(
+                        "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+                        return_value=None,
+                    ) as session,
+                    mock.patch(
+                        "django.contrib.auth.middleware.AuthenticationMiddleware.process_request",
+                        return_value=None,
+                    ) as auth,
+                    mock.patch("django.urls.resolvers.URLResolver.resolve") as resolve,
+                ):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                session.assert_not_called()
+                auth.assert_not_called()
+                resolve.assert_not_called()
+
+    def test_a_hit_carries_the_bytes_and_headers_of_the_miss(self):
+        for url in self.urls():
+            with self.subTest(url=url):
+                miss = self.client.get(url)
+                hit = self.client.get(url)
+                self.assertEqual(hit.content, miss.content)
+                ignored = {"X-Request-ID"}
+                self.assertEqual(
+                    {k: v for k, v in hit.headers.items() if k not in ignored},
+                    {k: v for k, v in miss.headers.items() if k not in ignored},
+                )
+                self.assertEqual(hit.headers["X-Frame-Options"], "DENY")
+                self.assertIn("Content-Language", hit.headers)
+                self.assertNotEqual(hit.headers["X-Request-ID"], miss.headers["X-Request-ID"])
+
+    def test_a_hit_answers_a_conditional_request_with_304(self):
+        url = self.meeting.get_absolute_url()
+        etag = self.client.get(url).headers["ETag"]
+        with mock.patch("django.urls.resolvers.URLResolver.resolve") as resolve:
+            response = self.client.get(url, headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 304)
+        resolve.assert_not_called()
+
+    def test_a_hit_costs_one_query_without_a_shared_cache(self):
+        url = self.page.get_absolute_url()
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(url)
+        self.assertEqual(len(queries), 1)
+
+    def test_a_logged_in_editor_goes_through_the_whole_stack(self):
+        url = self.meeting.get_absolute_url()
+        anonymous = self.client.get(url)
+        self.client.force_login(self.editor)
+        with mock.patch.object(
+            AuthenticationMiddleware,
+            "process_request",
+            autospec=True,
+            side_effect=AuthenticationMiddleware.process_request,
+        ) as auth:
+            response = self.client.get(url)
+        auth.assert_called_once()
+        self.assertEqual(response.content, anonymous.content)
+
+    def test_an_editors_visit_leaves_visitors_the_headers_of_a_visitors_miss(self):
+        url = self.meeting.get_absolute_url()
+        self.client.force_login(self.editor)
+        self.client.get(url)  # the miss, cached by the editor's request
+        self.client.logout()
+        visitor = Client()
+        hit = visitor.get(url)
+        caches["pages"].clear()
+        miss = visitor.get(url)
+        self.assertEqual(hit.content, miss.content)
+        ignored = {"X-Request-ID"}
+        self.assertEqual(
+            {k: v for k, v in hit.headers.items() if k not in ignored},
+            {k: v for k, v in miss.headers.items() if k not in ignored},
+        )
+
+    def test_an_address_no_view_caches_costs_no_extra_version_read(self):
+        url = reverse("meetings:search") + "?q=readout"
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(url)
+        # The one the search's own remembered results need, not one more for the fast path.
+        reads = [q for q in queries if "publiccontentversion" in q["sql"]]
+        self.assertEqual(len(reads), 1)

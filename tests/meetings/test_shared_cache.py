@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import caching, workflow
+from meetings.caching import content_changed
 from meetings.models import PublicContentVersion
 from tests import factories
 from tests.redis_server import free_port, redis_caches, running_redis
@@ -45,6 +47,27 @@ class SharedCacheTests(TestCase):
             second = self.client.get(url)
         self.assertEqual(len(queries), 0, [q["sql"] for q in queries])
         self.assertEqual(second.content, first.content)
+
+    def test_a_cached_page_is_one_read_of_redis(self):
+        url = self.meeting.get_absolute_url()
+        first = self.client.get(url)
+        self.client.get(url)  # served by the fast path, which now knows the version
+        with mock.patch.object(
+            redis.Redis, "execute_command", autospec=True, side_effect=redis.Redis.execute_command
+        ) as commands:
+            hit = self.client.get(url)
+        self.assertEqual([call.args[1] for call in commands.call_args_list], ["MGET"])
+        self.assertEqual(hit.content, first.content)
+        self.assertEqual(hit.headers["ETag"], first.headers["ETag"])
+
+    def test_a_page_cached_under_an_older_version_is_not_served(self):
+        url = self.page.get_absolute_url()
+        self.client.get(url)
+        self.client.get(url)
+        factories.meeting(self.page, title="Newer readout")
+        with self.captureOnCommitCallbacks(execute=True):
+            content_changed()
+        self.assertContains(self.client.get(url), "Newer readout")
 
     def test_a_repeated_search_reads_no_version_row(self):
         url = reverse("meetings:search") + "?q=readout"

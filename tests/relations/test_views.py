@@ -4,6 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.models import Meeting
 from tests import factories
 
 
@@ -67,6 +68,16 @@ class RelationsPageTests(TestCase):
         response = self.client.get(self.page.get_absolute_url())
         self.assertContains(response, '<time datetime="2024-03-01">March 1, 2024</time>', html=True)
         self.assertContains(response, "Foreign ministers’ meeting")
+
+    def test_each_listed_meeting_links_to_its_own_address_in_both_languages(self):
+        meetings = Meeting.objects.published().filter(relations_page=self.page)
+        for prefix in ("", "/ja"):
+            response = self.client.get(prefix + self.page.get_absolute_url())
+            for meeting in meetings:
+                with self.subTest(prefix=prefix, meeting=meeting.title):
+                    self.assertContains(
+                        response, f'href="{prefix}{meeting.get_absolute_url()}"', count=1
+                    )
 
     def test_announces_its_feeds(self):
         response = self.client.get(self.page.get_absolute_url())
