@@ -11,7 +11,23 @@ here. Prints one JSON list, a result per round.
 
 import json
 import os
+import subprocess
 import sys
+from pathlib import Path
+
+
+def run_in_its_own_process(path, rounds, race):
+    """What a test calls: the race in a fresh process on the file `path`; its results."""
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.race_on_a_sqlite_file", path, str(rounds), race],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def saves(rounds):

@@ -1,12 +1,8 @@
 """`record_due_transitions` run by every app server's timer at the same minute: each due
 publication or expiry is logged once, and cached pages are retired once, whoever wins."""
 
-import json
-import subprocess
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,6 +13,7 @@ from meetings import workflow
 from meetings.models import PublicationLogEntry, PublicContentVersion
 from tests import factories
 from tests.meetings.test_simultaneous_saves import needs_concurrent_connections  # noqa: F401
+from tests.race_on_a_sqlite_file import run_in_its_own_process
 
 RUNNERS = 4
 ROUNDS = 10
@@ -110,22 +107,5 @@ def test_a_clock_whose_time_is_behind_the_last_look_never_moves_it_back():
 def test_on_a_sqlite_file_too_clocks_started_together_log_each_transition_once(tmp_path):
     """SQLite queues the runners (each transaction takes the write lock when it begins): the
     second sees the first's last look and finds nothing new."""
-    project = Path(__file__).resolve().parents[2]
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.race_on_a_sqlite_file",
-            tmp_path / "race.sqlite3",
-            "5",
-            "clock",
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    results = json.loads(run.stdout.strip().splitlines()[-1])
+    results = run_in_its_own_process(tmp_path / "race.sqlite3", 5, "clock")
     assert results == [EXACTLY_ONCE] * 5, results

@@ -2,12 +2,8 @@
 exactly one goes through, the other is refused with what changed. Decided in the database
 (the row is locked from the check to the save), so it holds under real concurrency."""
 
-import json
-import subprocess
-import sys
 import threading
 from functools import partial
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -17,6 +13,7 @@ from meetings import workflow
 from tests import factories
 from tests.meetings.test_admin import meeting_form
 from tests.meetings.test_promises import open_panel
+from tests.race_on_a_sqlite_file import run_in_its_own_process
 
 PAIRS = 20
 
@@ -100,16 +97,6 @@ def test_a_save_and_an_approval_at_the_same_instant_never_publish_unseen_text(
 
 def test_on_a_sqlite_file_too_exactly_one_of_simultaneous_saves_goes_through(tmp_path):
     """SQLite queues the two transactions (each takes the write lock when it begins)."""
-    project = Path(__file__).resolve().parents[2]
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.race_on_a_sqlite_file", tmp_path / "race.sqlite3", "10"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    results = json.loads(run.stdout.strip().splitlines()[-1])
+    results = run_in_its_own_process(tmp_path / "race.sqlite3", 10, "saves")
     assert [r["statuses"] for r in results] == [[200, 302]] * 10, results
     assert not any(r["both_kept"] for r in results)
