@@ -44,12 +44,15 @@ def main():
     biggest = RelationsPage.objects.annotate(n=Count("meetings")).order_by("-n").first()
     topic = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by("-n").first()
     newest = Meeting.objects.published().order_by("-date").first()
+    public = Meeting.objects.published().order_by("date")
+    middle = public[public.count() // 2]
     pages = [
         ("home", "/"),
         ("relations index", "/relations/"),
         (f"relations page ({biggest.meetings.count()} meetings)", biggest.get_absolute_url()),
         (f"topic page ({topic.name})", f"/topics/{topic.slug}/"),
-        ("meeting page", newest.get_absolute_url()),
+        ("meeting page (the newest)", newest.get_absolute_url()),
+        (f"meeting page (from {middle.date.year})", middle.get_absolute_url()),
         ("RSS feed", "/meetings/feed/rss/"),
         ("Atom feed", "/meetings/feed/atom/"),
         ("sitemap index", "/sitemap.xml"),

@@ -18,7 +18,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 from django.utils import timezone
-from taggit.models import TaggedItem
 
 from .readout import AgendaItem, PhotoSession
 
@@ -155,24 +154,14 @@ class MeetingQuerySet(models.QuerySet):
         )
         return self.annotate(photos_waiting=Coalesce(Subquery(waiting), 0))
 
-    def sharing_topics(self, tags):
-        """Meetings carrying any of the topics, with `shared_topics`: how many of them each
-        carries, itself or through its items; the most first, then the newest."""
-        carried = TaggedItem.objects.filter(
-            tag__in=tags, content_type__app_label="meetings"
-        ).filter(
-            Q(content_type__model="meeting", object_id=OuterRef("pk"))
-            | Q(
-                content_type__model="agendaitem",
-                object_id__in=AgendaItem.objects.filter(meeting=OuterRef(OuterRef("pk"))).values(
-                    "pk"
-                ),
-            )
-        )
+    def either_side_of(self, meeting):
+        """(these meetings dated on or before the meeting's date, newest first; those dated
+        after it, oldest first), the meeting itself left out: slice each to walk away from
+        it through the date index, however large the archive."""
+        others = self.exclude(pk=meeting.pk)
         return (
-            self.carrying_any_topic(tags)
-            .annotate(shared_topics=distinct_count(carried, "tag_id"))
-            .order_by("-shared_topics", "-date", "-pk")
+            others.filter(date__lte=meeting.date).order_by("-date", "-pk"),
+            others.filter(date__gt=meeting.date).order_by("date", "pk"),
         )
 
     def around(self, meeting):

@@ -2,6 +2,7 @@
 to the meetings that share its topics; only ever to public ones."""
 
 from datetime import date, time, timedelta
+from unittest import mock
 
 import lxml.html
 from django.contrib.auth import get_user_model
@@ -155,3 +156,26 @@ class RelatedMeetingsTests(TestCase):
         alone = factories.meeting(title="Alone", tags=["Whaling"])
         page = MeetingPage(self.client.get(alone.get_absolute_url()))
         self.assertEqual(page.tree.xpath("//section[@class='related-meetings']"), [])
+
+
+class RelatedMeetingsAmongNeighboursTests(TestCase):
+    """Related meetings are weighed among the public meetings nearest in date on either side,
+    so that a meeting page costs the same in an archive of 50,000 as of 50."""
+
+    def test_a_meeting_beyond_the_neighbours_weighed_is_not_related_however_much_it_shares(
+        self,
+    ):
+        page = factories.relations_page("Canada")
+        shared = ["G7", "Space", "Quad"]
+        factories.meeting(page, title="Far back, all in common", date=date(2001, 1, 1), tags=shared)
+        meeting = factories.meeting(page, title="This one", date=date(2020, 6, 1), tags=shared)
+        factories.meeting(page, title="Just before", date=date(2020, 5, 1), tags=["G7"])
+        factories.meeting(page, title="Before that", date=date(2020, 4, 1), tags=["Trade"])
+        factories.meeting(page, title="Just after", date=date(2020, 7, 1), tags=["Quad", "Space"])
+        factories.meeting(page, title="After that", date=date(2020, 8, 1), tags=["Trade"])
+        with mock.patch("meetings.related.NEIGHBOURS_WEIGHED", 2):
+            related = MeetingPage(self.client.get(meeting.get_absolute_url())).related
+        self.assertEqual(related, ["Just after", "Just before"])
+        with mock.patch("meetings.related.NEIGHBOURS_WEIGHED", 3):
+            related = MeetingPage(self.client.get(meeting.get_absolute_url())).related
+        self.assertEqual(related, ["Far back, all in common", "Just after", "Just before"])
