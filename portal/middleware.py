@@ -5,10 +5,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db import OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views import defaults
+from psycopg.errors import QueryCanceled
 
 from meetings import caching
 from meetings.caching import DATABASE_UNAVAILABLE
@@ -130,26 +132,41 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if took_too_long(exception):
+            logger.warning("Query cancelled, too long, for %s: %s", request.path, exception)
+            return database_unavailable(request, template_name="503_too_long.html")
         if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
         logger.warning("Database unavailable for %s: %s", request.path, exception)
         return database_unavailable(request)
 
 
+def took_too_long(exception):
+    """Whether PostgreSQL cancelled the query: its statement timeout (DATABASE_STATEMENT_
+    TIMEOUT_MS) ran out. Django raises it as an OperationalError, caused by psycopg's."""
+    return isinstance(exception, OperationalError) and isinstance(
+        exception.__cause__, QueryCanceled
+    )
+
+
 RETRY_AFTER_SECONDS = 30
 
 
-def database_unavailable(request):
+def database_unavailable(request, template_name="503.html"):
     # Only the site's name in the context: the other context processors look up the user.
-    response = HttpResponse(render_to_string("503.html", site(request)), status=503)
+    response = HttpResponse(render_to_string(template_name, site(request)), status=503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def server_error(request):
-    """The site's 500 handler (portal/urls.py): a database that went away while a
-    middleware was using it (a session being saved, say) is a 503 to retry, like in a view."""
-    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+    """The site's 500 handler (portal/urls.py): a database that went away, or a query
+    cancelled for taking too long, while a middleware was using it (a session being saved,
+    say) is a 503 to retry, like in a view."""
+    exception = sys.exc_info()[1]
+    if took_too_long(exception):
+        return database_unavailable(request, template_name="503_too_long.html")
+    if isinstance(exception, DATABASE_UNAVAILABLE):
         return database_unavailable(request)
     return defaults.server_error(request)

@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # side (a save, the presence heartbeats): a file waits for its lock, where Django's
     # shared in-memory test database fails at once ("database table is locked").
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+# A runaway query must not hold a web worker for minutes: on PostgreSQL, any statement of a
+# web request is cancelled after this long (0: never), and the visitor gets a 503. Applied
+# by portal/wsgi.py and portal/asgi.py only: commands (migrate, generate_archive, restore,
+# record_due_transitions, imports) legitimately run longer.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "10000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: whole public pages and feeds, searches' results, and the content version they

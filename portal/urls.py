@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from meetings import media
 from meetings.caching import cached_public_page
-from meetings.sitemaps import MeetingSitemap, RelationsPageSitemap
+from meetings.sitemaps import SECTIONS as SITEMAP_SECTIONS
 from portal import health
 
 admin.site.site_header = f"{settings.PORTAL_SITE_NAME}: editors"
@@ -24,11 +24,18 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    # An index of sections, each in pages of a fixed size (meetings/sitemaps.py).
     path(
         "sitemap.xml",
-        cached_public_page(sitemap),
-        {"sitemaps": {"relations": RelationsPageSitemap, "meetings": MeetingSitemap}},
+        cached_public_page(sitemaps.index),
+        {"sitemaps": SITEMAP_SECTIONS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached_public_page(sitemaps.sitemap),
+        {"sitemaps": SITEMAP_SECTIONS},
+        name="sitemap-section",
     ),
     # Always routed, in production too: the view keeps unpublished meetings' photos hidden.
     path(f"{settings.MEDIA_URL.lstrip('/')}photos/<path:path>", media.photo, name="photo"),

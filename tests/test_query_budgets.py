@@ -34,7 +34,11 @@ QUERIES = {
     "relations page feed atom": 4,
     "topic feed rss": 5,
     "topic feed atom": 5,
-    "sitemap": 2,
+    # The index: the relations pages, dated in two grouped queries, and counted; the
+    # meetings' latest publication and latest public step, and their count.
+    "sitemap": 7,
+    "sitemap of meetings": 2,
+    "sitemap of relations pages": 4,
     # Not cached (see meetings/urls.py). One statement counts the results and each filter's
     # values and reads the page's ids; then the page's meetings, their agenda items (for
     # the passages), and the names of the relations pages, regions, types and topics.
@@ -78,6 +82,8 @@ class QueryBudgetTests(TestCase):
             "topic feed rss": reverse("meetings:topic-feed-rss", args=["north-korea"]),
             "topic feed atom": reverse("meetings:topic-feed-atom", args=["north-korea"]),
             "sitemap": reverse("sitemap"),
+            "sitemap of meetings": reverse("sitemap-section", args=["meetings"]),
+            "sitemap of relations pages": reverse("sitemap-section", args=["relations"]),
             "search": f"{search}?q=item",
             "search with filters": f"{search}?q=item&region={self.region.slug}"
             f"&topic=north-korea&year={meeting.date.year}",

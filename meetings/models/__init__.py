@@ -2,10 +2,10 @@ from . import renditions
 from .meetings import Meeting, MeetingType, describe_duration, numbered_overview
 from .presence import EditingPresence
 from .public import (
+    dated_by_last_public_change,
     public_relations_pages,
     public_tags,
     regions_with_public_pages,
-    with_last_public_change,
 )
 from .publication import (
     ChangeNote,
@@ -46,6 +46,7 @@ __all__ = [
     "Topic",
     "TopicRedirect",
     "attach_tags",
+    "dated_by_last_public_change",
     "describe_duration",
     "numbered_overview",
     "parse_synonyms",
@@ -57,5 +58,4 @@ __all__ = [
     "tag_list",
     "topic_name",
     "validate_photo",
-    "with_last_public_change",
 ]

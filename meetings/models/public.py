@@ -1,7 +1,6 @@
 """What the public sees besides meetings, derived from `Meeting.objects.published()`."""
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Max, Prefetch, Q
 from taggit.models import Tag
 
 from relations.models import Region, RelationsPage
@@ -48,26 +47,30 @@ def public_relations_pages():
     )
 
 
-def with_last_public_change(relations_pages):
-    """Relations pages with `last_public_change`: the latest of their own last edit, the
-    publication of their newest meeting, and the latest public step of any of their
-    meetings (a correction, a takedown: the page's list shows the change)."""
-    newest_publication = (
+def dated_by_last_public_change(relations_pages):
+    """The relations pages, each given `last_public_change`: the latest of its own last
+    edit, the publication of its newest meeting, and the latest public step of any of its
+    meetings (a correction, a takedown: the page's list shows the change).
+
+    Two grouped queries over the pages' meetings, not a subquery per page: each such
+    subquery reads every meeting of its page, or the whole publication log."""
+    relations_pages = list(relations_pages)
+    pks = [page.pk for page in relations_pages]
+    newest_publication = dict(
         Meeting.objects.published()
-        .filter(relations_page=OuterRef("pk"))
-        .order_by("-published_at")
-        .values("published_at")[:1]
+        .filter(relations_page__in=pks)
+        .values_list("relations_page")
+        .annotate(Max("published_at"))
+        .order_by()
     )
-    latest_step = (
+    latest_step = dict(
         public_steps()
-        .filter(meeting__relations_page=OuterRef("pk"))
-        .order_by("-at")
-        .values("at")[:1]
+        .filter(meeting__relations_page__in=pks)
+        .values_list("meeting__relations_page")
+        .annotate(Max("at"))
+        .order_by()
     )
-    return relations_pages.annotate(
-        last_public_change=Greatest(
-            "updated_at",
-            Coalesce(Subquery(newest_publication), "updated_at"),
-            Coalesce(Subquery(latest_step), "updated_at"),
-        )
-    )
+    for page in relations_pages:
+        moments = [page.updated_at, newest_publication.get(page.pk), latest_step.get(page.pk)]
+        page.last_public_change = max(moment for moment in moments if moment is not None)
+    return relations_pages

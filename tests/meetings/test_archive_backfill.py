@@ -186,13 +186,14 @@ class NotAnnouncedAsNewTests(BackfillTestCase):
         )
 
     def test_the_sitemap_dates_it_and_its_relations_page_by_its_own_date_not_today(self):
-        response = self.client.get(reverse("sitemap"))
-        lastmod = {
-            url.findtext("sitemap:loc", namespaces=SITEMAP): url.findtext(
-                "sitemap:lastmod", namespaces=SITEMAP
-            )
-            for url in ElementTree.fromstring(response.content).iterfind("sitemap:url", SITEMAP)
-        }
+        lastmod = {}
+        for section in ("meetings", "relations"):
+            response = self.client.get(reverse("sitemap-section", args=[section]))
+            root = ElementTree.fromstring(response.content)
+            for url in root.iterfind("sitemap:url", SITEMAP):
+                lastmod[url.findtext("sitemap:loc", namespaces=SITEMAP)] = url.findtext(
+                    "sitemap:lastmod", namespaces=SITEMAP
+                )
         self.assertEqual(
             lastmod["http://testserver" + self.meeting.get_absolute_url()], "2024-06-03"
         )

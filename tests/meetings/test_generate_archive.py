@@ -118,6 +118,8 @@ class GeneratedArchiveTests(TestCase):
             "feed rss": reverse("meetings:feed-rss"),
             "feed atom": reverse("meetings:feed-atom"),
             "sitemap": reverse("sitemap"),
+            "sitemap of meetings": reverse("sitemap-section", args=["meetings"]),
+            "sitemap of relations pages": reverse("sitemap-section", args=["relations"]),
             "search": f"{reverse('meetings:search')}?q={tag.name.split()[0]}",
         }
         for name, url in pages.items():

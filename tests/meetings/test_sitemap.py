@@ -1,6 +1,8 @@
-"""The sitemap: every public page in both languages, each dated by its last public change."""
+"""The sitemap: every public page in both languages, each dated by its last public change,
+listed by an index of sections in pages of a fixed size."""
 
 from datetime import datetime, timedelta
+from unittest import mock
 from xml.etree import ElementTree
 
 from django.test import TestCase
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from meetings import workflow
 from meetings.models import Meeting
+from meetings.sitemaps import MeetingSitemap
 from tests import factories
 
 NAMESPACES = {
@@ -22,10 +25,35 @@ def tokyo(*args):
     return timezone.make_aware(datetime(*args))
 
 
+def meetings_per_page(number):
+    return mock.patch.object(MeetingSitemap, "limit", number)
+
+
 class SitemapTestCase(TestCase):
-    def sitemap(self):
-        """{address: (lastmod, {hreflang: alternate address})} of every entry."""
+    def index(self):
+        """{address of a sitemap page: its lastmod} of every page the index lists."""
         response = self.client.get(reverse("sitemap"))
+        self.assertEqual(response.status_code, 200)
+        return {
+            page.findtext("sitemap:loc", namespaces=NAMESPACES): page.findtext(
+                "sitemap:lastmod", namespaces=NAMESPACES
+            )
+            for page in ElementTree.fromstring(response.content).iterfind(
+                "sitemap:sitemap", NAMESPACES
+            )
+        }
+
+    def sitemap(self):
+        """{address: (lastmod, {hreflang: alternate address})} of every entry of every page
+        the index lists."""
+        entries = {}
+        for page in self.index():
+            entries.update(self.entries(page))
+        return entries
+
+    def entries(self, page):
+        """The entries of one sitemap page, as `sitemap()` gives them."""
+        response = self.client.get(page.removeprefix(SITE))
         self.assertEqual(response.status_code, 200)
         entries = {}
         for url in ElementTree.fromstring(response.content).iterfind("sitemap:url", NAMESPACES):
@@ -131,3 +159,78 @@ class WhatIsListedTests(SitemapTestCase):
                 self.assertNotIn(SITE + path, entries)
                 self.assertNotIn(f"{SITE}/ja{path}", entries)
         self.assertFalse(hidden_page.published)
+
+
+class IndexTests(SitemapTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.meetings = [
+            factories.meeting(cls.page, published_at=tokyo(2024, 1, day, 9)) for day in (1, 2, 3)
+        ]
+        type(cls.page).objects.filter(pk=cls.page.pk).update(updated_at=tokyo(2020, 1, 1))
+
+    def test_the_index_lists_a_page_of_relations_pages_and_pages_of_meetings(self):
+        with meetings_per_page(2):
+            pages = self.index()
+            self.assertEqual(
+                list(pages),
+                [
+                    f"{SITE}/sitemap-relations.xml",
+                    f"{SITE}/sitemap-meetings.xml",
+                    f"{SITE}/sitemap-meetings.xml?p=2",
+                ],
+            )
+            meetings = self.entries(f"{SITE}/sitemap-meetings.xml?p=2")
+        # The last meeting, in English and in Japanese.
+        path = self.meetings[2].get_absolute_url()
+        self.assertEqual(list(meetings), [SITE + path, f"{SITE}/ja{path}"])
+
+    def test_every_meeting_is_on_one_page_of_the_sitemap(self):
+        with meetings_per_page(2):
+            entries = self.sitemap()
+        for meeting in self.meetings:
+            with self.subTest(meeting=meeting):
+                self.assertIn(SITE + meeting.get_absolute_url(), entries)
+
+    def test_each_section_is_dated_by_its_latest_public_change(self):
+        pages = self.index()
+        self.assertEqual(pages[f"{SITE}/sitemap-meetings.xml"][:10], "2024-01-03")
+        self.assertEqual(pages[f"{SITE}/sitemap-relations.xml"][:10], "2024-01-03")
+
+    def test_pages_that_do_not_exist_are_not_found(self):
+        for page in ("0", "-1", "3", "999999", "abc", "1.5", ""):
+            with self.subTest(page=page), meetings_per_page(2):
+                response = self.client.get(
+                    reverse("sitemap-section", args=["meetings"]), {"p": page}
+                )
+                self.assertEqual(response.status_code, 404)
+        response = self.client.get(reverse("sitemap-section", args=["drafts"]))
+        self.assertEqual(response.status_code, 404)
+
+
+class QueryCountTests(SitemapTestCase):
+    """However many meetings, the index and each sitemap page run the same queries."""
+
+    def test_each_page_runs_a_fixed_number_of_queries_with_few_meetings_as_with_many(self):
+        page = factories.relations_page("Canada", slug="canada")
+        for _ in range(3):
+            factories.meeting(page)
+        with meetings_per_page(2):
+            self.assertPagesRunTheirQueries()
+            for _ in range(12):
+                factories.meeting(factories.relations_page())
+            self.assertPagesRunTheirQueries()
+
+    def assertPagesRunTheirQueries(self):
+        # The index: the relations pages, dated in two grouped queries, and counted; the
+        # meetings' latest publication and latest public step, and their count.
+        with self.assertNumQueries(7):
+            self.index()
+        # A page: the count, then the page's rows with their dates.
+        for url in (f"{SITE}/sitemap-meetings.xml", f"{SITE}/sitemap-meetings.xml?p=2"):
+            with self.subTest(url=url), self.assertNumQueries(2):
+                self.entries(url)
+        # The relations pages: counted, read, then dated in two grouped queries.
+        with self.assertNumQueries(4):
+            self.entries(f"{SITE}/sitemap-relations.xml")

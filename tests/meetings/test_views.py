@@ -234,10 +234,11 @@ class SitemapTests(TestCase):
         page = factories.relations_page()
         public = factories.meeting(page)
         draft = factories.meeting(page, published=False)
-        response = self.client.get(reverse("sitemap"))
-        self.assertContains(response, public.get_absolute_url())
-        self.assertContains(response, page.get_absolute_url())
-        self.assertNotContains(response, draft.get_absolute_url())
+        meetings = self.client.get(reverse("sitemap-section", args=["meetings"]))
+        self.assertContains(meetings, public.get_absolute_url())
+        self.assertNotContains(meetings, draft.get_absolute_url())
+        relations = self.client.get(reverse("sitemap-section", args=["relations"]))
+        self.assertContains(relations, page.get_absolute_url())
 
 
 class RobotsTests(TestCase):

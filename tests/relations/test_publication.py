@@ -28,7 +28,11 @@ class ImportedPagePublicationTests(TestCase):
         self.assertEqual(self.client.get(page.get_absolute_url()).status_code, 404)
         for name in ("relations:feed-rss", "relations:feed-atom"):
             self.assertEqual(self.client.get(reverse(name, args=[page.slug])).status_code, 404)
-        for url in (reverse("relations:index"), reverse("sitemap"), reverse("meetings:home")):
+        for url in (
+            reverse("relations:index"),
+            reverse("sitemap-section", args=["relations"]),
+            reverse("meetings:home"),
+        ):
             with self.subTest(url=url):
                 self.assertNotContains(self.client.get(url), page.get_absolute_url())
 
@@ -36,7 +40,11 @@ class ImportedPagePublicationTests(TestCase):
         self.assertContains(self.client.get(page.get_absolute_url()), page.title)
         for name in ("relations:feed-rss", "relations:feed-atom"):
             self.assertEqual(self.client.get(reverse(name, args=[page.slug])).status_code, 200)
-        for url in (reverse("relations:index"), reverse("sitemap"), reverse("meetings:home")):
+        for url in (
+            reverse("relations:index"),
+            reverse("sitemap-section", args=["relations"]),
+            reverse("meetings:home"),
+        ):
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), page.get_absolute_url())
 
