@@ -28,7 +28,7 @@ class SearchDocument(models.Model):
     vector = SearchVectorField(null=True, editable=False)
     topics = models.ManyToManyField(
         Tag,
-        related_name="+",
+        related_name="search_documents",
         blank=True,
         editable=False,
         help_text="The topics the meeting carries, itself or through its agenda items "

@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from meetings import views, workflow
 from meetings.models import Topic
+from meetings.search import indexing
 from tests import factories
 
 TOPIC = reverse("meetings:topic", args=["north-korea"])
@@ -72,6 +73,7 @@ class TimelineTestCase(TestCase):
             item = factories.agenda(meeting, f"{meeting.title} on North Korea.")[0]
             tagged(item, "North Korea", "Hidden topic")
         workflow.take_down(cls.hidden[-1], by=factories.staff_user("publisher"), kind="in_error")
+        indexing.index_missing()  # factories write meetings without their search documents
 
     def timeline(self, **query):
         response = self.client.get(TOPIC, query)
@@ -249,6 +251,18 @@ class RelatedTopicsTests(TimelineTestCase):
             tree.xpath("//section[h2='Related topics']//a/@href")[0],
             reverse("meetings:topic", args=["g7"]),
         )
+
+    def test_the_company_it_keeps_is_weighed_on_its_most_recent_meetings(self):
+        """So that a topic on 50,000 meetings costs what one on five does."""
+        with mock.patch("meetings.timeline.RECENT_MEETINGS_WEIGHED", 1):
+            # The newest, the telephone talk of June 2024, carries North Korea alone.
+            self.assertEqual(self.related_topics(), [])
+        with mock.patch("meetings.timeline.RECENT_MEETINGS_WEIGHED", 2):
+            self.assertEqual(self.related_topics(), ["G7"])
+
+    def related_topics(self):
+        _, tree = self.timeline()
+        return tree.xpath("//section[h2='Related topics']//a/text()")
 
 
 class TopicNamesTests(TimelineTestCase):
