@@ -34,6 +34,16 @@ class Facets:
             self.counts[pair] = self.counts.get(pair, 0) + count
         self.year = chosen(year, {year for year, _ in self.counts})
         self.key = chosen(key, self.all_keys)
+        # Each facet within the other's choice, and the total both leave: one pass.
+        self._by_year, self._by_key, self._total = {}, {}, 0
+        for (row_year, row_key), count in self.counts.items():
+            year_fits, key_fits = self.year in (None, row_year), self.key in (None, row_key)
+            if key_fits:
+                self._by_year[row_year] = self._by_year.get(row_year, 0) + count
+            if year_fits:
+                self._by_key[row_key] = self._by_key.get(row_key, 0) + count
+                if key_fits:
+                    self._total += count
 
     def __bool__(self):
         return bool(self.counts)
@@ -49,18 +59,11 @@ class Facets:
     @property
     def total(self):
         """How many entries the chosen year and key leave."""
-        return sum(
-            count
-            for (year, key), count in self.counts.items()
-            if self.year in (None, year) and self.key in (None, key)
-        )
+        return self._total
 
     def years(self):
         """The years, newest first, each counted within the chosen key."""
-        counted = {}
-        for (year, key), count in self.counts.items():
-            if self.key in (None, key):
-                counted[year] = counted.get(year, 0) + count
+        counted = dict(self._by_year)
         if self.year:
             counted.setdefault(self.year, 0)
         return [
@@ -71,10 +74,7 @@ class Facets:
     def keys(self, labels):
         """The keys in the order of `labels` ({key: label}), each counted within the
         chosen year."""
-        counted = {}
-        for (year, key), count in self.counts.items():
-            if self.year in (None, year):
-                counted[key] = counted.get(key, 0) + count
+        counted = self._by_key
         return [
             Choice(key, label, counted.get(key, 0), key == self.key)
             for key, label in labels.items()

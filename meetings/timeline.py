@@ -3,62 +3,35 @@ filter it by relations page and year, and the topics that go with it.
 
 The timeline's entries are the public agenda items carrying the topic, and the public
 meetings carrying it themselves when none of their items does (their lead is quoted), newest
-meeting first and items in the order of the overview. Both kinds are read as one list (a
-UNION), so a page of entries costs the same few queries however long the topic's history.
+meeting first and items in the order of the overview. They are read from `TopicEntry`, one
+row per entry written with each meeting's search document, so that the counts and a page of
+entries cost the same few indexed queries however long the topic's history.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Value
+from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from taggit.models import Tag
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Meeting, TopicEntry
 from .models.readout import anchor_label
 from .sharing import summary
 
 
-def plain_values(queryset, *names):
-    """Django's own values(): modeltranslation's adds fallback columns and loses the order
-    of the names, which a UNION needs alike on both sides."""
-    return queryset.rewrite(False).values(*names)
-
-
-def public_items(topic):
-    return AgendaItem.objects.filter(tags=topic, meeting__in=Meeting.objects.published())
-
-
-def whole_meetings(topic):
-    """Public meetings carrying the topic themselves, none of whose items carries it."""
-    return (
-        Meeting.objects.published()
-        .filter(tags=topic)
-        .exclude(pk__in=AgendaItem.objects.filter(tags=topic).values("meeting_id"))
-    )
+def public_entries(topic):
+    return TopicEntry.objects.public().filter(tag=topic)
 
 
 def counts(topic):
     """(year, relations page slug, entries) rows of the topic's whole timeline, in one query."""
-    items = public_items(topic).annotate(
-        year=ExtractYear("meeting__date"), key=F("meeting__relations_page__slug")
-    )
-    meetings = whole_meetings(topic).annotate(
-        year=ExtractYear("date"), key=F("relations_page__slug")
-    )
-    rows = (
-        plain_values(items, "year", "key")
+    return list(
+        public_entries(topic)
+        .values(year=ExtractYear("date"), key=F("relations_page__slug"))
         .annotate(entries=Count("pk"))
         .order_by()
-        .union(
-            plain_values(meetings, "year", "key").annotate(entries=Count("pk")).order_by(),
-            all=True,
-        )
+        .values_list("year", "key", "entries")
     )
-    return [(row["year"], row["key"], row["entries"]) for row in rows]
-
-
-# The timeline's columns, named alike and in this order on both sides of its UNION.
-COLUMNS = ["meeting_key", "item_key", "day", "start", "published", "rank"]
 
 
 class Timeline:
@@ -69,34 +42,13 @@ class Timeline:
 
     def __init__(self, topic, *, total, relations=None, year=None):
         self.total = total
-        items, meetings = public_items(topic), whole_meetings(topic)
+        entries = public_entries(topic)
         if relations:
-            items = items.filter(meeting__relations_page__slug=relations)
-            meetings = meetings.filter(relations_page__slug=relations)
+            entries = entries.filter(relations_page__slug=relations)
         if year:
-            items = items.filter(meeting__date__year=year)
-            meetings = meetings.filter(date__year=year)
-        items = items.annotate(
-            meeting_key=F("meeting_id"),
-            item_key=F("pk"),
-            day=F("meeting__date"),
-            start=F("meeting__start_time"),
-            published=F("meeting__published_at"),
-            rank=F("position"),
-        )
-        meetings = meetings.annotate(
-            meeting_key=F("pk"),
-            item_key=Value(None, output_field=IntegerField()),
-            day=F("date"),
-            start=F("start_time"),
-            published=F("published_at"),
-            rank=Value(0, output_field=IntegerField()),
-        )
-        self.rows = (
-            plain_values(items, *COLUMNS)
-            .order_by()
-            .union(plain_values(meetings, *COLUMNS).order_by(), all=True)
-            .order_by("-day", "-start", "-published", "-meeting_key", "rank")
+            entries = entries.filter(date__year=year)
+        self.rows = entries.order_by("-date", "-start_time", "-meeting", "rank").values(
+            meeting_key=F("meeting"), item_key=F("item")
         )
 
     def count(self):

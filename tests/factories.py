@@ -121,6 +121,14 @@ def full_meeting(page=None, *, items=4, photos=2, tags=("North Korea", "G7"), **
     return created
 
 
+def index_all():
+    """Write every meeting's search document and topic entries, as the site does whenever it
+    saves one: these factories write rows directly, without them."""
+    from meetings.search import indexing
+
+    indexing.index_meetings(Meeting.objects.all())
+
+
 def staff_user(username="editor", superuser=True):
     return get_user_model().objects.create_user(
         username=username, is_staff=True, is_superuser=superuser

@@ -33,6 +33,7 @@ from meetings.models import (
     PublicationLogEntry,
     SearchDocument,
     Topic,
+    TopicEntry,
 )
 from meetings.search import indexing
 from meetings.workflow.backfill import COMMENT as BACKFILL_COMMENT
@@ -263,7 +264,7 @@ def _write_batch(batch, tags, now, written):
     ]
     _insert(TaggedItem, ["content_type_id", "object_id", "tag_id"], tagged)
 
-    history, log, documents, carried = [], [], [], []
+    history, log, documents, carried, entries = [], [], [], [], []
     for meeting in meetings:
         published = meeting.state == State.PUBLISHED
         history.append(
@@ -293,10 +294,12 @@ def _write_batch(batch, tags, now, written):
         meeting.search_topics = _search_topics(meeting)
         documents.append(indexing.document_for(meeting))
         carried += [(meeting.pk, tag.pk) for tag, _ in meeting.search_topics]
+        entries += [_topic_entry_row(entry) for entry in indexing.topic_entries_for(meeting)]
     MeetingRevision.objects.bulk_create(history)
     PublicationLogEntry.objects.bulk_create(log)
     SearchDocument.objects.bulk_create(documents)
     _insert(SearchDocument.topics.through, ["searchdocument_id", "tag_id"], carried)
+    _insert(TopicEntry, TOPIC_ENTRY_COLUMNS, entries)
 
     written["meetings"] += len(meetings)
     written["published"] += len(log)
@@ -308,6 +311,7 @@ def _write_batch(batch, tags, now, written):
     written["publication log entries"] += len(log)
     written["revisions"] += len(history)
     written["search documents"] += len(documents)
+    written["topic entries"] += len(entries)
 
 
 def _translated(model, **values):
@@ -333,6 +337,16 @@ def _translated(model, **values):
 
 _TEMPLATES = {}
 
+TOPIC_ENTRY_COLUMNS = [
+    "tag_id",
+    "meeting_id",
+    "item_id",
+    "rank",
+    "date",
+    "start_time",
+    "relations_page_id",
+]
+
 
 def _insert(model, columns, rows):
     """Insert plain rows (integers and text) in one statement per thousand: for the rows
@@ -348,6 +362,20 @@ def _insert(model, columns, rows):
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}",
                 [value for row in chunk for value in row],
             )
+
+
+def _topic_entry_row(entry):
+    """A `TopicEntry` as the plain values of `TOPIC_ENTRY_COLUMNS`, for `_insert`."""
+    meeting, ops = entry.meeting, connection.ops
+    return (
+        entry.tag.pk,
+        meeting.pk,
+        entry.item.pk if entry.item else None,
+        entry.rank,
+        ops.adapt_datefield_value(meeting.date),
+        ops.adapt_timefield_value(meeting.start_time),
+        meeting.relations_page_id,
+    )
 
 
 def _sorted_tags(tags, names):

@@ -25,7 +25,15 @@ from .readout import (
     validate_photo,
 )
 from .search import SearchDocument
-from .topics import Topic, TopicRedirect, attach_tags, parse_synonyms, tag_list, topic_name
+from .topics import (
+    Topic,
+    TopicEntry,
+    TopicRedirect,
+    attach_tags,
+    parse_synonyms,
+    tag_list,
+    topic_name,
+)
 
 __all__ = [
     "AgendaItem",
@@ -44,6 +52,7 @@ __all__ = [
     "PublicationLogEntry",
     "SearchDocument",
     "Topic",
+    "TopicEntry",
     "TopicRedirect",
     "attach_tags",
     "dated_by_last_public_change",

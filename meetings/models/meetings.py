@@ -194,7 +194,13 @@ class Meeting(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "published_at"], name="meeting_publication_idx"),
+            # Covering `published()`: PostgreSQL lists the public meetings from the index
+            # alone, as the topic pages' counts need, without reading the wide rows.
+            models.Index(
+                fields=["state", "published_at"],
+                include=["expires_at", "id"],
+                name="meeting_publication_idx",
+            ),
             models.Index(fields=["relations_page", "-date"], name="meeting_page_date_idx"),
             models.Index(fields=["-date"], name="meeting_date_idx"),
         ]

@@ -1,4 +1,7 @@
-"""Each meeting's search document, kept current.
+"""Each meeting's search document and topic entries, kept current.
+
+The topic entries (`TopicEntry`, the points of the topics' timelines) are written with the
+document, from the same reading of the meeting, its items and their tags.
 
 `index(meeting)` is called by `revisions.record`, through which every change of a meeting's
 content goes (admin saves, imports, restores, every workflow step, and a correction applied
@@ -20,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Value
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from meetings.models import Meeting, SearchDocument, Topic, attach_tags
+from meetings.models import Meeting, SearchDocument, Topic, TopicEntry, attach_tags, tag_list
 
 from . import bigrams, text
 
@@ -54,6 +57,10 @@ def index_meetings(meeting_ids, *, batch_size=BATCH_SIZE):
             for meeting in meetings
             for tag, _ in meeting.search_topics
         )
+        TopicEntry.objects.filter(meeting__in=batch).delete()
+        TopicEntry.objects.bulk_create(
+            entry for meeting in meetings for entry in topic_entries_for(meeting)
+        )
     return len(meeting_ids)
 
 
@@ -79,6 +86,27 @@ def _read(meeting_ids):
         tags = {tag.pk: tag for obj in carried for tag in obj.tag_list}
         meeting.search_topics = [(tag, labels.get(tag.pk)) for tag in tags.values()]
     return meetings
+
+
+def topic_entries_for(meeting):
+    """The unsaved topic entries of a meeting whose items are at hand (prefetched) and whose
+    tags are attached: one per tag of each item, and one per tag of the meeting itself that
+    none of its items carries."""
+    entries, on_items = [], set()
+    common = {
+        "meeting": meeting,
+        "date": meeting.date,
+        "start_time": meeting.start_time,
+        "relations_page_id": meeting.relations_page_id,
+    }
+    for item in meeting.agenda_items.all():
+        for tag in tag_list(item):
+            entries.append(TopicEntry(tag=tag, item=item, rank=item.position, **common))
+            on_items.add(tag.pk)
+    for tag in tag_list(meeting):
+        if tag.pk not in on_items:
+            entries.append(TopicEntry(tag=tag, item=None, rank=0, **common))
+    return entries
 
 
 def both(obj, field):

@@ -21,6 +21,7 @@ from meetings.models import (
     PhotoSession,
     PublicationLogEntry,
     SearchDocument,
+    TopicEntry,
 )
 from meetings.search import indexing
 from relations.models import RelationsPage
@@ -91,14 +92,21 @@ class GeneratedArchiveTests(TestCase):
                 ),
             )
 
-    def test_revisions_and_search_documents_are_those_the_site_writes(self):
+    def test_revisions_search_documents_and_topic_entries_are_those_the_site_writes(self):
         for meeting in Meeting.objects.all()[:20]:
             self.assertEqual(meeting.revisions.get().data, revisions.read(meeting))
         written = dict(SearchDocument.objects.values_list("meeting_id", "text"))
         vectors = dict(SearchDocument.objects.values_list("meeting_id", "vector"))
+        entries = self.topic_entries()
+        self.assertTrue(entries)
         indexing.index_meetings(Meeting.objects.all())
         self.assertEqual(dict(SearchDocument.objects.values_list("meeting_id", "text")), written)
         self.assertEqual(dict(SearchDocument.objects.values_list("meeting_id", "vector")), vectors)
+        self.assertEqual(self.topic_entries(), entries)
+
+    def topic_entries(self):
+        columns = ["tag", "meeting", "item", "rank", "date", "start_time", "relations_page"]
+        return sorted(TopicEntry.objects.values_list(*columns), key=repr)
 
     def test_topics_are_on_meetings_and_on_agenda_items(self):
         self.assertTrue(TaggedItem.objects.filter(content_type__model="meeting").exists())

@@ -75,6 +75,7 @@ class SharingTestCase(TestCase):
             "They spoke of the Indo-Pacific.",
             tags=["North Korea", "G7"],
         )
+        factories.index_all()
 
     def get(self, url, **query):
         response = self.client.get(url, query)

@@ -175,6 +175,7 @@ class TopicTests(TestCase):
         cls.draft = factories.meeting(
             cls.page, title="Draft on space", published=False, tags=["Space", "Hidden topic"]
         )
+        factories.index_all()
 
     def test_topic_page_lists_meetings_carrying_the_tag_themselves_or_by_an_item(self):
         response = self.client.get(reverse("meetings:topic", args=["space"]))
@@ -214,6 +215,7 @@ class TopicTests(TestCase):
 
     def test_topics_in_any_script_have_pages(self):
         meeting = factories.meeting(self.page, tags=["日米関係"])
+        factories.index_all()
         response = self.client.get(meeting.get_absolute_url())
         url = reverse("meetings:topic", args=["日米関係"])
         self.assertContains(response, f'href="{url}"')
