@@ -152,11 +152,20 @@ def parse_wrk(text):
     return result
 
 
+# wrk's default (2 s) would count a slow page's responses as timeouts, dropping them from
+# its latencies: at 50,000 meetings a cache-off page may take longer than that.
+WRK_TIMEOUT = "30s"
+
+
 def wrk(url, duration, warmup=True):
     if warmup:
-        subprocess.run(["wrk", "-t2", "-c8", "-d1s", url], capture_output=True, check=False)
+        subprocess.run(
+            ["wrk", "-t2", "-c8", "-d1s", f"--timeout={WRK_TIMEOUT}", url],
+            capture_output=True,
+            check=False,
+        )
     proc = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", "-c8", f"-d{duration}s", f"--timeout={WRK_TIMEOUT}", "--latency", url],
         capture_output=True,
         text=True,
         check=False,
@@ -580,7 +589,8 @@ def markdown_report(result, plots):
         f"{result['database']['label']}, each site on its own fresh database; gunicorn with "
         f"{result['load']['gunicorn_workers']} sync workers per server; "
         f"`wrk -t{result['load']['threads']} -c{result['load']['connections']} "
-        f"-d{result['load']['duration_s']}s --latency` after a {result['load']['warmup_s']} s "
+        f"-d{result['load']['duration_s']}s --timeout={WRK_TIMEOUT} --latency` after a "
+        f"{result['load']['warmup_s']} s "
         f"warm-up; {result['rounds']} round(s), servers alternating page by page and rotated "
         "each round; the median of the rounds for requests/s and for p99. All on loopback, "
         "on the same machine as the servers.",
@@ -706,8 +716,9 @@ def markdown_report(result, plots):
         "  .bench-venv/bin/gunicorn portal.wsgi --workers 2 --no-control-socket -b 127.0.0.1:PORT",
         "# Wagtail: cd bench/wagtail_site && DJANGO_SETTINGS_MODULE=wagtailbench.settings "
         "… gunicorn wagtailbench.wsgi …",
-        f"wrk -t2 -c8 -d1s URL; wrk -t{result['load']['threads']} "
-        f"-c{result['load']['connections']} -d{result['load']['duration_s']}s --latency URL",
+        f"wrk -t2 -c8 -d1s --timeout={WRK_TIMEOUT} URL; wrk -t{result['load']['threads']} "
+        f"-c{result['load']['connections']} -d{result['load']['duration_s']}s "
+        f"--timeout={WRK_TIMEOUT} --latency URL",
         "```",
         "",
         "Every number, wrk's raw output and each page's SQL: "
@@ -989,7 +1000,7 @@ def bench(args, tmp, python, gunicorn, processes, databases):
     for page in pages:
         for server in servers:
             path = page["paths"][server.name]
-            status, body = fetch(server.base + path)
+            status, body = fetch(server.base + path, timeout=120)
             if status != 200:
                 problems.append(f"{server.label} {path}: HTTP {status}")
             elif not shows(body, page["title"]):
@@ -1049,7 +1060,8 @@ def bench(args, tmp, python, gunicorn, processes, databases):
     # 5. Load: page by page, every server in turn (rotated each round), so that drift in
     # the machine's speed falls on all servers alike.
     log(
-        f"\nwrk -t2 -c8 -d{args.duration}s --latency per page and server, after a 1 s warm-up"
+        f"\nwrk -t2 -c8 -d{args.duration}s --timeout={WRK_TIMEOUT} --latency per page and "
+        "server, after a 1 s warm-up"
         f" ({args.rounds} round{'s' if args.rounds > 1 else ''}):"
     )
     measured = [
@@ -1142,6 +1154,7 @@ def bench(args, tmp, python, gunicorn, processes, databases):
             "connections": 8,
             "duration_s": args.duration,
             "warmup_s": 1,
+            "timeout": WRK_TIMEOUT,
             "gunicorn_workers": 2,
             "cache_seconds": args.cache_seconds,
         },
