@@ -686,7 +686,7 @@ def markdown_report(result, plots):
         f"({m.get('cpus_usable')} usable by this process); load average at the start "
         + ", ".join(f"{x:.2f}" for x in m.get("load_average_at_start") or [])
         + f"; {m['platform']}.",
-        f"- Database: {db['label']} ({db['version']})"
+        f"- Database: {db['label'].split()[0]} {db['version']}"
         + (
             f" (databases {', '.join(db['names'].values())}, VACUUM ANALYZE after loading)."
             if db.get("names")
