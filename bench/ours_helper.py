@@ -4,7 +4,7 @@
     python bench/ours_helper.py tag ARCHIVE_DIR
         Tag the imported meetings with the topics in ARCHIVE_DIR/topics.json (the readout
         text shape has no place for topics).
-    python bench/ours_helper.py import-stats --out STATS.json FILE…
+    python bench/ours_helper.py import-stats --out STATS.json FILE_OR_FOLDER…
         Import and publish each readout as `manage.py import_readout --publish` does
         (meetings.importing: decode, parse_readout with the editors' vocabulary when the
         importer has one, save_readout(publish=True)), then tag it, timing both steps and
@@ -85,7 +85,12 @@ def tag(archive_dir):
 
 
 def import_stats(files, out):
-    paths = [Path(name) for name in files]
+    # A folder stands for its *.txt files in name order, as for import_readout.
+    paths = [
+        p
+        for name in map(Path, files)
+        for p in (sorted(name.glob("*.txt")) if name.is_dir() else [name])
+    ]
     topics = topics_for(paths[0].parent)
     counter = QueryCounter()
     rows = []

@@ -1,7 +1,7 @@
 """Create and publish Wagtail pages from readouts, read with the portal's own parser.
 
     DJANGO_SETTINGS_MODULE=wagtailbench.settings_loader \
-        python manage.py load_readouts [--topics topics.json] [--stats-json OUT] FILE…
+        python manage.py load_readouts [--topics topics.json] [--stats-json OUT] FILE_OR_FOLDER…
 
 Each readout becomes a MeetingPage under the RelationsPage its first line names (created
 and published when missing), published the way Wagtail publishes: a revision, then
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     help = "Create and publish meeting pages from readouts in the ministry's text shape."
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
         parser.add_argument(
             "--topics",
             metavar="JSON",
@@ -74,7 +74,13 @@ class Command(BaseCommand):
             )
         from meetings.importing import ReadoutError, decode, parse_readout
 
-        paths = [Path(name) for name in files]
+        # A folder stands for its *.txt files in name order (as import_readout reads one):
+        # 50,000 file names would not fit on a command line.
+        paths = [
+            p
+            for name in map(Path, files)
+            for p in (sorted(name.glob("*.txt")) if name.is_dir() else [name])
+        ]
         topics_path = Path(topics) if topics else paths[0].parent / "topics.json"
         topics_by_file = (
             json.loads(topics_path.read_text(encoding="utf-8")) if topics_path.exists() else {}
