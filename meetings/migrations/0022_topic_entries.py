@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             model_name="meeting",
             index=models.Index(
                 fields=["state", "published_at"],
-                include=("expires_at", "id"),
+                include=("expires_at", "id", "date", "relations_page", "meeting_type"),
                 name="meeting_publication_idx",
             ),
         ),
