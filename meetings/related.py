@@ -4,9 +4,9 @@ only, each list in a few queries whatever the size of the archive."""
 
 from collections import defaultdict
 
-from django.db.models import F
+from django.db import connection
 
-from .models import AgendaItem, Meeting
+from .models import Meeting
 from .models.querysets import in_sequence
 
 
@@ -31,37 +31,64 @@ NEIGHBOURS_WEIGHED = 100
 def related_meetings(meeting, count=4):
     """The public meetings sharing the most topics with this one (its own or its items'),
     newest first among equals, among its neighbours in time: `NEIGHBOURS_WEIGHED` on
-    each side of its date. Two queries (one when none shares a topic)."""
+    each side of its date. Four queries (two when none shares a topic)."""
     topics = meeting.topics()
     if not topics:
         return []
-    shared, dates = topics_shared_by_neighbours(meeting, topics)
-    closest = sorted(shared, key=lambda pk: (len(shared[pk]), dates[pk], pk), reverse=True)
+    neighbours = {}
+    for side in Meeting.objects.published().either_side_of(meeting):
+        neighbours.update(side.values_list("pk", "date")[:NEIGHBOURS_WEIGHED])
+    shared = topics_shared(list(neighbours), [topic.pk for topic in topics])
+    closest = sorted(shared, key=lambda pk: (len(shared[pk]), neighbours[pk], pk), reverse=True)
     chosen = closest[:count]
-    found = Meeting.objects.filter(pk__in=chosen).select_related("relations_page", "meeting_type")
+    found = (
+        Meeting.objects.filter(pk__in=chosen)
+        .select_related("relations_page", "meeting_type")
+        .only(*LISTED)
+    )
     return sorted(found, key=lambda other: chosen.index(other.pk))
 
 
-def topics_shared_by_neighbours(meeting, topics):
-    """({meeting id: the ids of the topics it carries among these}, {meeting id: its date})
-    for the meeting's public neighbours in time that carry any, themselves or through an
-    agenda item; in one query, each part walking an index. (The columns are expressions:
-    a union of plain field names may line them up in different orders.)"""
-    parts = []
-    for side in Meeting.objects.published().either_side_of(meeting):
-        neighbours = side.values("pk")[:NEIGHBOURS_WEIGHED]
-        parts.append(
-            Meeting.objects.filter(pk__in=neighbours, tags__in=topics)
-            .order_by()
-            .values_list(F("pk"), F("date"), F("tags"))
-        )
-        parts.append(
-            AgendaItem.objects.filter(meeting__in=neighbours, tags__in=topics)
-            .order_by()
-            .values_list(F("meeting"), F("meeting__date"), F("tags"))
-        )
-    shared, dates = defaultdict(set), {}
-    for meeting_id, date, tag_id in parts[0].union(*parts[1:], all=True):
-        shared[meeting_id].add(tag_id)
-        dates[meeting_id] = date
-    return shared, dates
+# What a list of meetings shows of each (includes/meeting_list.html).
+LISTED = [
+    "title",
+    "date",
+    "slug",
+    "relations_page__slug",
+    "relations_page__counterpart",
+    "meeting_type__name",
+]
+
+# The topics carried by some meetings, themselves or through an agenda item. Written out:
+# the same through the ORM costs more to build than to run, on every meeting page.
+TOPICS_CARRIED = """
+SELECT tagged.object_id, tagged.tag_id FROM taggit_taggeditem tagged
+WHERE tagged.content_type_id = (
+    SELECT id FROM django_content_type WHERE app_label = 'meetings' AND model = 'meeting'
+)
+  AND tagged.object_id IN ({meetings}) AND tagged.tag_id IN ({topics})
+UNION ALL
+SELECT item.meeting_id, tagged.tag_id FROM taggit_taggeditem tagged
+JOIN meetings_agendaitem item ON item.id = tagged.object_id
+WHERE tagged.content_type_id = (
+    SELECT id FROM django_content_type WHERE app_label = 'meetings' AND model = 'agendaitem'
+)
+  AND item.meeting_id IN ({meetings}) AND tagged.tag_id IN ({topics})
+"""
+
+
+def topics_shared(meeting_ids, topic_ids):
+    """{meeting id: the ids of the topics it carries among these}, for those of the
+    meetings carrying any, itself or through an agenda item; in one query."""
+    shared = defaultdict(set)
+    if not meeting_ids:
+        return shared
+    sql = TOPICS_CARRIED.format(
+        meetings=", ".join(["%s"] * len(meeting_ids)),
+        topics=", ".join(["%s"] * len(topic_ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*meeting_ids, *topic_ids, *meeting_ids, *topic_ids])
+        for meeting_id, tag_id in cursor.fetchall():
+            shared[meeting_id].add(tag_id)
+    return shared

@@ -25,9 +25,9 @@ QUERIES = {
     "topics": 1,
     "topic": 8,
     "topic of one relations page and year": 8,
-    # The related meetings: one query weighs its neighbours' topics, one reads those shown
-    # (a meeting that shares no topic with its neighbours runs 8).
-    "meeting": 9,
+    # The related meetings: two queries list its neighbours in time (one on each side), one
+    # weighs their topics, one reads those shown (without a topic in common: 10).
+    "meeting": 11,
     "feed rss": 3,
     "feed atom": 3,
     "relations page feed rss": 4,
