@@ -56,6 +56,7 @@ def main():
         ("RSS feed", "/meetings/feed/rss/"),
         ("Atom feed", "/meetings/feed/atom/"),
         ("sitemap index", "/sitemap.xml"),
+        ("sitemap: a page of 500 meetings", "/sitemap-meetings.xml?p=50"),
         ("search: a word", "/search/?q=security"),
         ("search: a phrase", '/search/?q="economic security"'),
         ("search: a name", "/search/?q=Tanaka"),

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from meetings import media
 from meetings.caching import cached_public_page
 from meetings.sitemaps import SECTIONS as SITEMAP_SECTIONS
+from meetings.sitemaps import section as sitemap_section
 from portal import health
 
 admin.site.site_header = f"{settings.PORTAL_SITE_NAME}: editors"
@@ -33,8 +34,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        cached_public_page(sitemaps.sitemap),
-        {"sitemaps": SITEMAP_SECTIONS},
+        cached_public_page(sitemap_section),
         name="sitemap-section",
     ),
     # Always routed, in production too: the view keeps unpublished meetings' photos hidden.
