@@ -136,6 +136,17 @@ class BothLanguagesTests(SitemapTestCase):
                 self.assertEqual(entries[english][1], expected)
                 self.assertEqual(entries[japanese][1], expected)
 
+    def test_a_crawler_asking_for_japanese_gets_the_same_addresses(self):
+        english = self.sitemap()
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
+        self.assertEqual(self.sitemap(), english)
+
+    def test_each_page_is_xml_for_crawlers_only(self):
+        response = self.client.get(reverse("sitemap-section", args=["meetings"]))
+        self.assertEqual(response["Content-Type"], "application/xml")
+        self.assertEqual(response["X-Robots-Tag"], "noindex, noodp, noarchive")
+        self.assertTrue(response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'))
+
 
 class WhatIsListedTests(SitemapTestCase):
     def test_only_what_the_public_sees_is_listed_in_either_language(self):
