@@ -1,11 +1,15 @@
 """The workflow panel on a meeting's admin page, and the view its buttons post to."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 
 from portal.site import time_zone_name
 
@@ -14,6 +18,48 @@ from ..models import Meeting, PreviewLink
 from ..views import render_preview
 
 State = Meeting.State
+
+
+class PublicMeetingField(forms.CharField):
+    """A public meeting, named by the address of its page (as copied from the browser, in
+    either language) or by its number. A list to choose from would hold every public
+    meeting: at 50,000 it took seconds to render."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 60}))
+        super().__init__(**kwargs)
+        self.excluded = None
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        meeting = public_meeting_named(value)
+        if meeting is None:
+            raise ValidationError(
+                f"No public meeting has the address or number “{value}”: copy the address "
+                "of its page on the public site."
+            )
+        if meeting.pk == self.excluded:
+            raise ValidationError("A meeting cannot be merged into itself.")
+        return meeting
+
+
+def public_meeting_named(value):
+    """The public meeting at this address (a full URL or a path) or with this number."""
+    public = Meeting.objects.published()
+    if value.isdigit():
+        return public.filter(pk=int(value)).first()
+    path = urlsplit(value).path
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                found = resolve(path)
+            except Resolver404:
+                continue
+        if found.view_name == "relations:meeting":
+            return public.at_address(**found.kwargs).first()
+    return None
 
 
 class TransitionForm(forms.Form):
@@ -39,11 +85,11 @@ class TransitionForm(forms.Form):
     takedown = forms.ChoiceField(
         required=False, choices=[("", "—"), *Meeting.Takedown.choices], label="How"
     )
-    merged_into = forms.ModelChoiceField(
+    merged_into = PublicMeetingField(
         required=False,
-        queryset=Meeting.objects.none(),
         label="Merged into",
-        help_text="When it was merged: the meeting its address now leads to.",
+        help_text="When it was merged: the address of the public meeting its address now "
+        "leads to (or that meeting's number).",
     )
     expires_at = forms.DateTimeField(
         required=False,
@@ -80,10 +126,7 @@ class TransitionForm(forms.Form):
                 # The time typed is the ministry's, whatever the browser's zone: say which.
                 self.fields[name].label = f"{self.fields[name].label}, {time_zone_name()}"
         if "merged_into" in self.fields:
-            # Read at each request: a meeting published since the server started is offered.
-            self.fields["merged_into"].queryset = (
-                Meeting.objects.published().exclude(pk=meeting.pk).select_related("relations_page")
-            )
+            self.fields["merged_into"].excluded = meeting.pk
 
 
 # The fields each step takes besides opened_version (see step_fields for corrections).
@@ -225,7 +268,9 @@ def transition_view(model_admin, request, object_id):
         return back
     form = TransitionForm(action, meeting, request.POST)
     if not form.is_valid():
-        messages.error(request, "That step is not open to you for this meeting now.")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else "The step"
+            messages.error(request, f"{label}: {' '.join(errors)}")
         return back
     try:
         # Each step is a transaction of its own: it happens whole, or not at all.

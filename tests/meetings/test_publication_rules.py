@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import caching, topics, workflow
-from meetings.admin import workflow as admin_workflow
 from meetings.importing import parse_readout, save_readout
 from meetings.models import Meeting, MeetingType, PublicContentVersion
 from tests import factories
@@ -52,18 +51,6 @@ class OneRuleTests(TestCase):
         )
         self.assertIn(live.title, html)
         self.assertNotIn(expired.title, html)
-
-    def test_a_meeting_published_after_the_server_started_is_offered_as_a_merge_target(self):
-        being_taken_down = factories.meeting(title="Being taken down")
-        form_before = admin_workflow.TransitionForm("take_down", being_taken_down)
-        self.assertFalse(form_before.fields["merged_into"].queryset.exists())
-        later = factories.meeting(title="Published after start-up", published_at=timezone.now())
-        choices = (
-            admin_workflow.TransitionForm("take_down", being_taken_down)
-            .fields["merged_into"]
-            .queryset
-        )
-        self.assertIn(later, choices)
 
 
 class NoSkippedPermissionTests(TestCase):

@@ -192,6 +192,61 @@ class WorkflowPanelTests(TestCase):
         self.assertContains(response, "Write why this cannot wait for a review.")
 
 
+class MergingThroughThePanelTests(TestCase):
+    """A publisher merges a meeting into another by pasting the other's address (or typing
+    its number) into “Merged into”: a field, not a list of every public meeting."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.publisher = factories.member_of("Publishers", "publisher")
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.duplicate = factories.meeting(cls.page, title="The duplicate")
+        cls.kept = factories.meeting(cls.page, title="The one kept")
+
+    def merge(self, into):
+        self.client.force_login(self.publisher)
+        change = reverse("admin:meetings_meeting_change", args=[self.duplicate.pk])
+        panel = read_forms_by_button(self.client.get(change), ".workflow-panel form.workflow-step")
+        panel.set("takedown", "merged").set("merged_into", into)
+        return panel.submit(self.client, "transition", "take_down", follow=True)
+
+    def assertMergedIntoTheKeptOne(self):
+        self.duplicate.refresh_from_db()
+        self.assertEqual(self.duplicate.merged_into, self.kept)
+        response = self.client.get(self.duplicate.get_absolute_url())
+        self.assertRedirects(response, self.kept.get_absolute_url(), status_code=301)
+
+    def test_by_the_address_of_its_page_as_copied_from_the_browser(self):
+        self.merge(f"https://www.example.org{self.kept.get_absolute_url()}?utm_source=x")
+        self.assertMergedIntoTheKeptOne()
+
+    def test_by_its_japanese_address(self):
+        self.merge(f"/ja{self.kept.get_absolute_url()}")
+        self.assertMergedIntoTheKeptOne()
+
+    def test_by_its_number(self):
+        self.merge(str(self.kept.pk))
+        self.assertMergedIntoTheKeptOne()
+
+    def test_an_address_of_no_public_meeting_is_refused_with_a_message(self):
+        draft = factories.meeting(self.page, title="A draft", published=False)
+        for value in ["/relations/canada/1999/01/01/nothing/", draft.get_absolute_url(), "x"]:
+            with self.subTest(value=value):
+                response = self.merge(value)
+                self.assertContains(response, "No public meeting has the address or number")
+        response = self.merge(self.duplicate.get_absolute_url())
+        self.assertContains(response, "A meeting cannot be merged into itself.")
+        self.duplicate.refresh_from_db()
+        self.assertTrue(self.duplicate.is_public)
+
+    def test_the_panel_renders_no_list_of_meetings(self):
+        self.client.force_login(self.publisher)
+        change = reverse("admin:meetings_meeting_change", args=[self.duplicate.pk])
+        page = lxml.html.fromstring(self.client.get(change).content)
+        self.assertEqual(page.cssselect("select[name=merged_into]"), [])
+        self.assertEqual(len(page.cssselect("input[name=merged_into]")), 1)
+
+
 class WorkflowPanelFieldsTests(TestCase):
     """Each step of the panel is a form of its own with the fields that step takes: a draft
     shows no “How” or “Merged into”, a published meeting no “Publish at”."""
