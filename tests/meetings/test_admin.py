@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetings import workflow
 from meetings.models import AgendaItem, Meeting, MeetingType, PhotoSession, Topic, renditions
 from tests import factories
-from tests.browser_forms import admin_change_form, read_forms_by_button
+from tests.browser_forms import admin_change_form, read_form, read_forms_by_button
 
 # What an editor types into a new meeting's page, unless a test says otherwise.
 NEW_MEETING = {
@@ -76,6 +76,7 @@ class AdminPagesLoadTests(TestCase):
         # A row for each admin whose rows only come from elsewhere: a topic, a log entry.
         Topic.objects.create(tag=cls.meeting.tags.get(name="G7"))
         workflow.submit_for_review(factories.meeting(cls.page, published=False), by=cls.user)
+        factories.index_all()
 
     def setUp(self):
         self.client.force_login(self.user)
@@ -94,6 +95,33 @@ class AdminPagesLoadTests(TestCase):
             for url in urls:
                 with self.subTest(url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_drafts_ticked_in_the_list_are_submitted_for_review(self):
+        draft = factories.meeting(self.page, title="A draft to tick", published=False)
+        actions = read_form(
+            self.client.get(reverse("admin:meetings_meeting_changelist")), "#changelist-form"
+        )
+        [checkbox] = actions.element.cssselect(f"input.action-select[value='{draft.pk}']")
+        self.assertEqual(checkbox.get("aria-label"), f"Select this object for an action - {draft}")
+        actions.tick("_selected_action", draft.pk).set("action", "submit_for_review")
+        self.assertEqual(actions.submit(self.client, "index").status_code, 302)
+        draft.refresh_from_db()
+        self.assertEqual(draft.state, Meeting.State.IN_REVIEW)
+
+    def test_meeting_list_finds_as_the_public_search_does_drafts_and_numbers_included(self):
+        draft = factories.meeting(
+            self.page, title="Japan-India Strategic Dialogue", published=False
+        )
+        factories.agenda(draft, "The two sides discussed semiconductors and supply chains.")
+        factories.index_all()
+        url = reverse("admin:meetings_meeting_changelist")
+        for query in ["semiconductor", "SUPPLY chains", "india dialogue", str(draft.pk), "１"]:
+            with self.subTest(query=query):
+                response = self.client.get(url, {"q": query})
+                self.assertEqual(response.status_code, 200)
+                if query != "１":
+                    self.assertContains(response, draft.title)
+        self.assertNotContains(self.client.get(url, {"q": "whaling"}), draft.title)
 
     def test_meeting_list_searches_and_filters(self):
         url = reverse("admin:meetings_meeting_changelist")
