@@ -97,18 +97,42 @@ class RelationsPageDetailView(SharedPage, DetailView):
             year=self.request.GET.get("year"),
             key=self.request.GET.get("type"),
         )
+        years = self.facets.years()
+        earlier_years = []
         if self.facets.year:
             meetings = meetings.filter(date__year=self.facets.chosen_year)
+        else:
+            shown, earlier_years = newest_years(years, MEETINGS_LISTED_AT_ONCE)
+            if earlier_years:
+                meetings = meetings.filter(date__year__gte=int(shown[-1].value))
         if self.facets.key:
             meetings = meetings.filter(meeting_type__slug=self.facets.key)
         types = MeetingType.objects.filter(slug__in=self.facets.all_keys)
         return super().get_context_data(
             years_of_meetings=meeting_rows_by_year(self.object, meetings, types),
+            earlier_years=earlier_years,
             facets=self.facets,
-            years=self.facets.years(),
+            years=years,
             meeting_types=self.facets.keys({kind.slug: kind.name for kind in types}),
             **kwargs,
         )
+
+
+# A relations page with no year chosen lists its newest years whole, until about this many
+# meetings are listed; each earlier year is a link away (its own page, `?year=`). Decades
+# of readouts on one page would otherwise be thousands of rows.
+MEETINGS_LISTED_AT_ONCE = 200
+
+
+def newest_years(years, enough):
+    """(the years to list, the earlier ones): from the newest of these year choices, whole
+    years until they count at least `enough` meetings."""
+    listed = 0
+    for number, year in enumerate(years):
+        if listed >= enough:
+            return years[:number], years[number:]
+        listed += year.count
+    return years, []
 
 
 def meeting_rows_by_year(relations_page, meetings, types):

@@ -2,13 +2,14 @@
 count; the filters are plain links, so a filtered list can be shared."""
 
 from datetime import date, timedelta
+from unittest import mock
 
 import lxml.html
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.utils import timezone
 
-from meetings import workflow
+from meetings import views, workflow
 from tests import factories
 
 
@@ -79,6 +80,26 @@ class RelationsPageFilterTests(TestCase):
                 "Summit of 2023",
             ],
         )
+
+    def test_a_long_history_lists_its_newest_years_whole_and_links_the_earlier_ones(self):
+        with mock.patch.object(views, "MEETINGS_LISTED_AT_ONCE", 2):
+            # 2025 has one meeting, 2024 two: both years, whole, reach two or more.
+            self.assertEqual(
+                self.titles(),
+                ["Summit of 2025", "Ministers again in 2024", "Ministers in 2024"],
+            )
+            _, tree = self.listing()
+            earlier = tree.xpath("//nav[@class='earlier-years']//a")
+            self.assertEqual([(a.text, a.get("href")) for a in earlier], [("2023", "?year=2023")])
+            self.assertEqual(self.titles(year="2023"), ["Ministers in 2023", "Summit of 2023"])
+            # With a type chosen, the years counted are that type's; the link keeps it.
+            self.assertEqual(
+                self.titles(type="summit-meeting"), ["Summit of 2025", "Summit of 2023"]
+            )
+        with mock.patch.object(views, "MEETINGS_LISTED_AT_ONCE", 1):
+            _, tree = self.listing(type="foreign-ministers-meeting")
+            links = [a.get("href") for a in tree.xpath("//nav[@class='earlier-years']//a")]
+            self.assertEqual(links, ["?type=foreign-ministers-meeting&year=2023"])
 
     def test_filtered_by_year(self):
         self.assertEqual(self.titles(year="2024"), ["Ministers again in 2024", "Ministers in 2024"])
