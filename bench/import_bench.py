@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """How fast readouts import: parse, create, and update (re-import), per readout.
 
-    .venv/bin/python bench/import_bench.py [--readouts 1000] [--database-url URL]
+    .venv/bin/python bench/import_bench.py [--readouts 1000] [--database-url URL] [--publish]
 
 Generates the readouts as `manage.py generate_archive --files` does, migrates a fresh database (a
 temporary SQLite file unless --database-url names another, e.g. a throwaway PostgreSQL
 database), loads the demo topics vocabulary so tagging is part of the work, then imports
-every readout the way `import_readout` does: one transaction per readout. It prints the
+every readout the way `import_readout` does: one transaction per readout. With --publish,
+each import publishes its meeting too, as `import_readout --publish` does (the import
+stands for the publication step, its revision, log row and cache retirement). It prints the
 time and SQL queries per readout and writes bench/results/import-<timestamp>.json.
 """
 
@@ -29,6 +31,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readouts", type=int, default=1000)
     parser.add_argument("--database-url", help="default: a fresh temporary SQLite file")
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish each meeting as it is imported, as `import_readout --publish` does",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -43,7 +50,7 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from meetings import topics
+    from meetings import topics, workflow
     from meetings.archive_generator.readouts import write_files
     from meetings.importing import Vocabulary, decode, parse_readout, save_readout
     from meetings.models import Meeting
@@ -78,14 +85,18 @@ def main():
             "queries_per_readout": round(statistics.mean(query_counts), 1),
         }
 
+    def import_one(text):
+        save_readout(parse_readout(text, vocabulary), publish=args.publish, by=workflow.SITE)
+
     results = {
         "parse only": timed(lambda text: parse_readout(text, vocabulary)),
-        "import (create)": timed(lambda text: save_readout(parse_readout(text, vocabulary))),
-        "import again (update)": timed(lambda text: save_readout(parse_readout(text, vocabulary))),
+        "import (create)": timed(import_one),
+        "import again (update)": timed(import_one),
     }
     assert Meeting.objects.count() == len(texts), "every readout should be one meeting"
 
-    print(f"{len(texts)} readouts, database: {connection.vendor}")
+    what = "imported and published" if args.publish else "imported as drafts"
+    print(f"{len(texts)} readouts {what}, database: {connection.vendor}")
     print(f"{'step':24} {'ms/readout':>11} {'median':>8} {'p95':>8} {'queries':>8} {'total s':>8}")
     for step, r in results.items():
         print(
@@ -96,7 +107,9 @@ def main():
     out.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     (out / f"import-{stamp}.json").write_text(
-        json.dumps({"database": connection.vendor, "results": results}, indent=2)
+        json.dumps(
+            {"database": connection.vendor, "publish": args.publish, "results": results}, indent=2
+        )
     )
 
 
