@@ -176,11 +176,16 @@ def record_edit(meeting, *, by):
 
 
 @transaction.atomic
-def publish(meeting, at=None, *, by, comment=""):
-    """Publish now (or at `at`), whatever the state: `import_readout --publish`."""
+def publish(meeting, at=None, *, by, comment="", written_by_caller=False):
+    """Publish now (or at `at`), whatever the state: `import_readout --publish`.
+
+    `written_by_caller`: the caller wrote the meeting in this transaction, holding its row
+    locked, and holds its content as saved (`revisions.record`'s `content_in_hand`): it is
+    neither locked nor read again."""
     require_publisher(by)
-    locked(meeting)
-    return publish_at(meeting, at, by=by, comment=comment)
+    if not written_by_caller:
+        locked(meeting)
+    return publish_at(meeting, at, by=by, comment=comment, content_in_hand=written_by_caller)
 
 
 @transaction.atomic
