@@ -80,15 +80,17 @@ def record(meeting, *, by=None, event, content_in_hand=False):
     meeting's `edit_version` moves on with each: a form or a review opened before it is
     stale from then on. The meeting's search document is rewritten with it.
 
-    `content_in_hand`: the caller has just written the meeting and holds it as saved, its
-    meeting type and relations page, its lists prefetched and its tags attached with their
-    topics (an import does): the revision and the document are made from that, not from
-    the meeting read back."""
+    `content_in_hand`: the caller has just written the meeting in this transaction, holding
+    its row (and for a correction, its published meeting's) locked, and holds it as saved:
+    its meeting type and relations page, its lists prefetched and its tags attached with
+    their topics (an import does). The revision and the document are made from that, not
+    from the meeting read back, and the row is not locked again."""
     subject = meeting.draft_of or meeting
     data = snapshot(meeting) if content_in_hand else read(meeting)
     # No savepoint: a revision is never kept apart from the change it records.
     with transaction.atomic(savepoint=False):
-        Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
+        if not content_in_hand:
+            Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
         last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
         revision = MeetingRevision.objects.create(
             meeting=subject,
@@ -100,7 +102,10 @@ def record(meeting, *, by=None, event, content_in_hand=False):
             data=data,
         )
         Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
-        meeting.refresh_from_db(fields=["edit_version"])
+        if content_in_hand:
+            meeting.edit_version += 1  # its copy is current: the row is locked since it was read
+        else:
+            meeting.refresh_from_db(fields=["edit_version"])
         indexing.index(meeting, content_in_hand=content_in_hand)
         return revision
 

@@ -82,6 +82,7 @@ def _meeting_to_write(parsed, page, *, publish, backfill=False):
     meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
     if meeting is None:
         return Meeting(relations_page=page, date=parsed.date, slug=slug), True
+    meeting.relations_page = page  # the same row, in hand for its search document
     if backfill:
         return meeting, False
     if meeting.state == Meeting.State.TAKEN_DOWN:
