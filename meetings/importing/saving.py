@@ -234,17 +234,30 @@ def _meeting_type(slug):
 
 def _replace_rows(existing, wanted, model, meeting, *, created):
     """Update rows in order, keeping their ids (and so their tags); add or drop the rest.
-    Returns the rows now saved, in order."""
+    Returns the rows now saved, in order.
+
+    Rows numbered 1, 2, 3… (as imports and the admin leave them) keep their positions, so
+    only the columns that changed are written: a re-import of the same readout writes none.
+    Otherwise they are moved out of the way first, to be numbered afresh."""
     rows = [] if created else list(existing)
-    if rows:
+    numbered_in_order = [row.position for row in rows] == list(range(1, len(rows) + 1))
+    if not numbered_in_order:
         existing.make_room()
+    columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     kept = rows[: len(wanted)]
     for row, values in zip(kept, wanted, strict=False):
+        before = [getattr(row, column) for column in columns]
         for name, value in values.items():
             setattr(row, name, value)
-    if kept:
-        columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        model.objects.bulk_update(kept, columns)
+        changed = {
+            column
+            for column, old in zip(columns, before, strict=True)
+            if getattr(row, column) != old
+        }
+        if not numbered_in_order:
+            changed.add("position")
+        if changed:
+            row.save(update_fields=changed)
     dropped = [row.pk for row in rows[len(wanted) :]]
     if dropped:
         model.objects.filter(pk__in=dropped).delete()
