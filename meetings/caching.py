@@ -23,6 +23,8 @@ pages are still served, under the version in the shared cache or else the last v
 this process saw. When the cache cannot be reached, pages are rendered afresh, uncached.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import logging
@@ -63,8 +65,59 @@ _last_version_seen = None
 
 
 def content_changed():
-    """Retire every cached public page, once the current transaction commits."""
-    transaction.on_commit(_bump_version)
+    """Retire every cached public page, once the current transaction commits (in a batch
+    of changes, `one_retirement_per_batch`, soon after)."""
+    batch = _batch.get()
+    transaction.on_commit(_bump_version if batch is None else batch.changed)
+
+
+class _Batch:
+    """Changes committed in a batch, waiting for one retirement of the cached pages."""
+
+    def __init__(self):
+        self.waiting_since = None
+        self.ended = False
+
+    def changed(self):
+        now = time.monotonic()
+        self.waiting_since = self.waiting_since or now
+        # A transaction that outlived the batch (one around it) commits after it ended.
+        if self.ended or now - self.waiting_since >= BATCH_SECONDS:
+            self.retire()
+
+    def retire(self):
+        if self.waiting_since is not None:
+            self.waiting_since = None
+            _bump_version()
+
+    def end(self):
+        self.ended = True
+        self.retire()
+
+
+# In a batch, a committed change waits at most this long for the version to move on.
+BATCH_SECONDS = 2
+_batch = contextvars.ContextVar("content_changes_batch", default=None)
+
+
+@contextlib.contextmanager
+def one_retirement_per_batch():
+    """Within it, the changes committed (each in its own transaction: a command importing
+    and publishing readouts one by one) retire the cached pages together: when it ends,
+    or once one of them has waited `BATCH_SECONDS`, instead of once per transaction.
+
+    A page cached meanwhile may show the site as it was just before a change; it is
+    retired with the rest, so none stays out of date."""
+    if _batch.get() is not None:  # already in one
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        batch.end()
 
 
 # Besides meetings, what public pages show; a change to any of these is a public change.

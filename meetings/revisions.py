@@ -18,6 +18,7 @@ from .models import (
     PhotoSession,
     describe_duration,
     renditions,
+    tag_list,
 )
 from .search import indexing
 
@@ -33,7 +34,7 @@ def snapshot(meeting):
         "duration_minutes": (
             round(meeting.duration.total_seconds() / 60) if meeting.duration else None
         ),
-        "tags": sorted(tag.name for tag in meeting.tags.all()),
+        "tags": sorted(tag.name for tag in tag_list(meeting)),
         "participants": [
             {"side": p.side, **_both_languages(p)} for p in meeting.participants.all()
         ],
@@ -50,7 +51,7 @@ def snapshot(meeting):
             {
                 **_both_languages(item),
                 "is_sub_item": item.is_sub_item,
-                "tags": sorted(tag.name for tag in item.tags.all()),
+                "tags": sorted(tag.name for tag in tag_list(item)),
             }
             for item in meeting.agenda_items.all()
         ],
@@ -72,16 +73,24 @@ def read(meeting):
     return snapshot(saved)
 
 
-def record(meeting, *, by=None, event):
+def record(meeting, *, by=None, event, content_in_hand=False):
     """Keep the meeting as it is now as its next revision, and count the change.
 
     Every change (a save, an import, a restore, a workflow step) comes through here, so the
     meeting's `edit_version` moves on with each: a form or a review opened before it is
-    stale from then on. The meeting's search document is rewritten with it."""
+    stale from then on. The meeting's search document is rewritten with it.
+
+    `content_in_hand`: the caller has just written the meeting in this transaction, holding
+    its row (and for a correction, its published meeting's) locked, and holds it as saved:
+    its meeting type and relations page, its lists prefetched and its tags attached with
+    their topics (an import does). The revision and the document are made from that, not
+    from the meeting read back, and the row is not locked again."""
     subject = meeting.draft_of or meeting
-    data = read(meeting)
-    with transaction.atomic():
-        Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
+    data = snapshot(meeting) if content_in_hand else read(meeting)
+    # No savepoint: a revision is never kept apart from the change it records.
+    with transaction.atomic(savepoint=False):
+        if not content_in_hand:
+            Meeting.objects.select_for_update().filter(pk=subject.pk).first()  # numbers in turn
         last = subject.revisions.aggregate(last=Max("number"))["last"] or 0
         revision = MeetingRevision.objects.create(
             meeting=subject,
@@ -93,8 +102,11 @@ def record(meeting, *, by=None, event):
             data=data,
         )
         Meeting.objects.filter(pk=meeting.pk).update(edit_version=F("edit_version") + 1)
-        meeting.refresh_from_db(fields=["edit_version"])
-        indexing.index(meeting)
+        if content_in_hand:
+            meeting.edit_version += 1  # its copy is current: the row is locked since it was read
+        else:
+            meeting.refresh_from_db(fields=["edit_version"])
+        indexing.index(meeting, content_in_hand=content_in_hand)
         return revision
 
 

@@ -10,7 +10,14 @@ from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
 from meetings import revisions, workflow
-from meetings.models import AgendaItem, Meeting, MeetingType, Participant, PhotoSession
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingType,
+    Participant,
+    PhotoSession,
+    attach_tags,
+)
 from relations.models import Region, RelationsPage
 
 from . import limits
@@ -46,13 +53,14 @@ def save_readout(parsed, *, publish=False, backfill=False, region=None, by=workf
         if backfill and not created:
             return ImportResult(meeting, created=False, relations_page_created=False, skipped=True)
         _write_fields(meeting, parsed)
-        _write_rows(meeting, parsed)
+        _write_rows(meeting, parsed, created=created)
         if backfill:
             workflow.backfill(meeting, by=by)
         elif publish:
-            workflow.publish(meeting, by=by)
+            workflow.publish(meeting, by=by, written_by_caller=True)
         else:
-            revisions.record(meeting, event="Imported")
+            revisions.record(meeting, event="Imported", content_in_hand=True)
+        _forget_content_in_hand(meeting)
     return ImportResult(meeting, created, page_created)
 
 
@@ -74,6 +82,7 @@ def _meeting_to_write(parsed, page, *, publish, backfill=False):
     meeting = Meeting.objects.select_for_update().at(page, parsed.date, slug).first()
     if meeting is None:
         return Meeting(relations_page=page, date=parsed.date, slug=slug), True
+    meeting.relations_page = page  # the same row, in hand for its search document
     if backfill:
         return meeting, False
     if meeting.state == Meeting.State.TAKEN_DOWN:
@@ -96,25 +105,62 @@ def _write_fields(meeting, parsed):
     meeting.duration = parsed.duration
     meeting.place = parsed.place
     meeting.lead = parsed.lead
-    meeting.full_clean(exclude=["relations_page", "meeting_type"], validate_unique=False)
+    # Fields only: the meeting's address was looked up (and locked) just now, and no parsed
+    # readout can break the constraints (its duration is positive, its state unchanged), so
+    # `full_clean`'s queries for them would find nothing.
+    meeting.clean_fields(exclude=["relations_page", "meeting_type"])
     meeting.save()
 
 
-def _write_rows(meeting, parsed):
-    """Participants, photo sessions and the overview, then the topics of each."""
-    participants = [
-        {"side": p.side, "name": p.name, "title": p.title, "position": index}
-        for index, p in enumerate(parsed.participants, start=1)
-    ]
-    _replace_rows(meeting.participants.all(), participants, Participant, meeting)
-    _save_photo_sessions(meeting, parsed.photo_captions)
-    items = [
-        {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
-        for index, item in enumerate(parsed.agenda_items, start=1)
-    ]
-    _replace_rows(meeting.agenda_items.all(), items, AgendaItem, meeting)
-    saved_items = zip(meeting.agenda_items.all(), parsed.agenda_items, strict=True)
-    _add_tags([(meeting, parsed.tags), *((item, read.tags) for item, read in saved_items)])
+def _write_rows(meeting, parsed, *, created):
+    """Participants, photo sessions and the overview, then the topics of each.
+
+    The meeting is left holding them as saved (prefetched, their tags attached), so that its
+    revision and search document are made from what was just written, not read back."""
+    participants = _replace_rows(
+        meeting.participants.all(),
+        [
+            {"side": p.side, "name": p.name, "title": p.title, "position": index}
+            for index, p in enumerate(parsed.participants, start=1)
+        ],
+        Participant,
+        meeting,
+        created=created,
+    )
+    photo_sessions = _save_photo_sessions(meeting, parsed.photo_captions, created=created)
+    items = _replace_rows(
+        meeting.agenda_items.all(),
+        [
+            {"text": item.text, "is_sub_item": item.is_sub_item, "position": index}
+            for index, item in enumerate(parsed.agenda_items, start=1)
+        ],
+        AgendaItem,
+        meeting,
+        created=created,
+    )
+    item_tags = [read.tags for read in parsed.agenda_items]
+    _add_tags([(meeting, parsed.tags), *zip(items, item_tags, strict=True)])
+    # Every tag each carries, an editor's too, with its topic: in one query.
+    attach_tags([meeting, *items])
+    meeting._prefetched_objects_cache = {
+        **getattr(meeting, "_prefetched_objects_cache", {}),
+        "participants": _prefetched(meeting.participants, participants),
+        "photo_sessions": _prefetched(meeting.photo_sessions, photo_sessions),
+        "agenda_items": _prefetched(meeting.agenda_items, items),
+    }
+
+
+def _prefetched(manager, rows):
+    """The related manager's queryset holding `rows`, as `prefetch_related` leaves it."""
+    queryset = manager.get_queryset()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    return queryset
+
+
+def _forget_content_in_hand(meeting):
+    """Leave the meeting as a caller expects it back: its lists read afresh when asked for."""
+    meeting._prefetched_objects_cache = {}
+    meeting.__dict__.pop("tag_list", None)
 
 
 def _add_tags(tagged):
@@ -138,15 +184,13 @@ def _add_tags(tagged):
         for obj, wanted in tagged
         for name in wanted
     }
-    present = set(
-        TaggedItem.objects.filter(
-            object_id__in={object_id for _, object_id, _ in rows},
-            content_type__in={content_type for content_type, _, _ in rows},
-        ).values_list("content_type_id", "object_id", "tag_id")
-    )
+    # A tag an object already carries is left as it is (taggit's unique constraint).
     TaggedItem.objects.bulk_create(
-        TaggedItem(content_type_id=content_type, object_id=object_id, tag_id=tag)
-        for content_type, object_id, tag in rows - present
+        [
+            TaggedItem(content_type_id=content_type, object_id=object_id, tag_id=tag)
+            for content_type, object_id, tag in rows
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -188,41 +232,69 @@ def _meeting_type(slug):
     return MeetingType.objects.get_or_create(slug="other", defaults={"name": "Other"})[0]
 
 
-def _replace_rows(existing, wanted, model, meeting):
-    """Update rows in order, keeping their ids (and so their tags); add or drop the rest."""
-    rows = list(existing)
-    existing.make_room()
-    for row, values in zip(rows, wanted, strict=False):
+def _replace_rows(existing, wanted, model, meeting, *, created):
+    """Update rows in order, keeping their ids (and so their tags); add or drop the rest.
+    Returns the rows now saved, in order.
+
+    Rows numbered 1, 2, 3… (as imports and the admin leave them) keep their positions, so
+    only the columns that changed are written: a re-import of the same readout writes none.
+    Otherwise they are moved out of the way first, to be numbered afresh."""
+    rows = [] if created else list(existing)
+    numbered_in_order = [row.position for row in rows] == list(range(1, len(rows) + 1))
+    if not numbered_in_order:
+        existing.make_room()
+    columns = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    kept = rows[: len(wanted)]
+    for row, values in zip(kept, wanted, strict=False):
+        before = [getattr(row, column) for column in columns]
         for name, value in values.items():
             setattr(row, name, value)
-        row.save()
-    for row in rows[len(wanted) :]:
-        row.delete()
-    for values in wanted[len(rows) :]:
-        model.objects.create(meeting=meeting, **values)
+        changed = {
+            column
+            for column, old in zip(columns, before, strict=True)
+            if getattr(row, column) != old
+        }
+        if not numbered_in_order:
+            changed.add("position")
+        if changed:
+            row.save(update_fields=changed)
+    dropped = [row.pk for row in rows[len(wanted) :]]
+    if dropped:
+        model.objects.filter(pk__in=dropped).delete()
+    added = model.objects.bulk_create(
+        [model(meeting=meeting, **values) for values in wanted[len(rows) :]]
+    )
+    return kept + added
 
 
-def _save_photo_sessions(meeting, captions):
+def _save_photo_sessions(meeting, captions, *, created):
     """Match photo sessions by caption, so uploaded images survive a re-import.
 
     Sessions whose caption is gone are dropped, unless an image was uploaded to them:
-    those stay, after the imported ones. Two sessions may share a caption.
-    """
-    sessions = meeting.photo_sessions.all()
+    those stay, after the imported ones. Two sessions may share a caption. Returns the
+    sessions now saved, in order."""
+    sessions = [] if created else list(meeting.photo_sessions.all())
     existing = defaultdict(list)
     for session in sessions:
         existing[session.caption].append(session)
-    sessions.make_room()
-    position = 0
+    if sessions:
+        meeting.photo_sessions.all().make_room()
+    saved = []
     for position, caption in enumerate(captions, start=1):
         matches = existing[caption]
         session = matches.pop(0) if matches else PhotoSession(meeting=meeting, caption=caption)
         session.position = position
-        session.save()
+        if session.pk is not None:
+            session.save()
+        saved.append(session)
+    PhotoSession.objects.bulk_create([session for session in saved if session.pk is None])
+    position = len(saved)
     for session in (left for same_caption in existing.values() for left in same_caption):
         if session.image:
             position += 1
             session.position = position
             session.save(update_fields=["position"])
+            saved.append(session)
         else:
             session.delete()
+    return saved

@@ -10,6 +10,7 @@ precedence (`MeetingType.precedence`, lower number first) wins, so that “Forei
 Strategic Dialogue” is a strategic dialogue, not a foreign ministers' meeting.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -84,11 +85,12 @@ class Vocabulary:
     def topics_in(self, text):
         """Canonical names of the topics named in the text, in the order of the vocabulary."""
         folded = _fold(text)
-        found = []
-        for name, phrases in self.topics:
-            if any(_names(phrase, folded) for phrase in phrases):
-                found.append(name)
-        return found
+        return [name for name, names in self._topic_matchers if names(folded)]
+
+    @functools.cached_property
+    def _topic_matchers(self):
+        # Built once per vocabulary: an import asks it about every text of every readout.
+        return [(name, _matcher(phrases)) for name, phrases in self.topics]
 
     def canonical(self, name):
         """The topic a tag name means (“dprk” → “North Korea”), or the name as given."""
@@ -103,10 +105,17 @@ def _topics_in_database():
     return [(topic.name, topic.phrases()) for topic in Topic.objects.select_related("tag")]
 
 
-def _names(phrase, folded_text):
-    """Whether the text names the phrase: Japanese, written without spaces, anywhere in a
-    sentence (北朝鮮 in 北朝鮮の核・ミサイル問題); other phrases as whole words."""
-    phrase = _fold(phrase)
-    if has_cjk(phrase):
-        return phrase in folded_text
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text) is not None
+def _matcher(phrases):
+    """Whether a folded text names any of the phrases: Japanese, written without spaces,
+    anywhere in a sentence (北朝鮮 in 北朝鮮の核・ミサイル問題); other phrases as whole words."""
+    folded = [_fold(phrase) for phrase in phrases]
+    japanese = [phrase for phrase in folded if has_cjk(phrase)]
+    words = [re.escape(phrase) for phrase in folded if not has_cjk(phrase)]
+    whole_words = re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)") if words else None
+
+    def names(folded_text):
+        if whole_words is not None and whole_words.search(folded_text):
+            return True
+        return any(phrase in folded_text for phrase in japanese)
+
+    return names

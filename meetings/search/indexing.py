@@ -30,9 +30,16 @@ from . import bigrams, text
 BATCH_SIZE = 500
 
 
-def index(meeting):
-    """Write the meeting's search document as the meeting is saved now."""
-    index_meetings([meeting.pk])
+def index(meeting, *, content_in_hand=False):
+    """Write the meeting's search document as the meeting is saved now.
+
+    `content_in_hand`: as `revisions.record` has it; the document is made from the meeting
+    as the caller holds it, not read back."""
+    if content_in_hand:
+        _with_search_topics([meeting])
+        _write_documents([meeting])
+    else:
+        index_meetings([meeting.pk])
 
 
 def index_meetings(meeting_ids, *, batch_size=BATCH_SIZE):
@@ -41,27 +48,31 @@ def index_meetings(meeting_ids, *, batch_size=BATCH_SIZE):
     if hasattr(meeting_ids, "values_list"):
         meeting_ids = meeting_ids.values_list("pk", flat=True)
     meeting_ids = list(meeting_ids)
-    carried = SearchDocument.topics.through
     for start in range(0, len(meeting_ids), batch_size):
-        batch = meeting_ids[start : start + batch_size]
-        meetings = _read(batch)
-        SearchDocument.objects.bulk_create(
-            [document_for(meeting) for meeting in meetings],
-            update_conflicts=True,
-            unique_fields=["meeting"],
-            update_fields=["text", "vector"],
-        )
-        carried.objects.filter(searchdocument__in=batch).delete()
-        carried.objects.bulk_create(
-            carried(searchdocument_id=meeting.pk, tag_id=tag.pk)
-            for meeting in meetings
-            for tag, _ in meeting.search_topics
-        )
-        TopicEntry.objects.filter(meeting__in=batch).delete()
-        TopicEntry.objects.bulk_create(
-            entry for meeting in meetings for entry in topic_entries_for(meeting)
-        )
+        _write_documents(_read(meeting_ids[start : start + batch_size]))
     return len(meeting_ids)
+
+
+def _write_documents(meetings):
+    """Write the documents, topics and topic entries of meetings as `_read` gives them."""
+    batch = [meeting.pk for meeting in meetings]
+    carried = SearchDocument.topics.through
+    SearchDocument.objects.bulk_create(
+        [document_for(meeting) for meeting in meetings],
+        update_conflicts=True,
+        unique_fields=["meeting"],
+        update_fields=["text", "vector"],
+    )
+    carried.objects.filter(searchdocument__in=batch).delete()
+    carried.objects.bulk_create(
+        carried(searchdocument_id=meeting.pk, tag_id=tag.pk)
+        for meeting in meetings
+        for tag, _ in meeting.search_topics
+    )
+    TopicEntry.objects.filter(meeting__in=batch).delete()
+    TopicEntry.objects.bulk_create(
+        entry for meeting in meetings for entry in topic_entries_for(meeting)
+    )
 
 
 def index_missing():
@@ -70,7 +81,7 @@ def index_missing():
 
 
 def _read(meeting_ids):
-    """The meetings with everything their documents hold, in five queries; each with its
+    """The meetings with everything their documents hold, in four queries; each with its
     `search_topics`, [(tag, its Topic or None)] of the meeting and its agenda items."""
     meetings = list(
         Meeting.objects.filter(pk__in=meeting_ids)
@@ -79,12 +90,17 @@ def _read(meeting_ids):
     )
     items = [item for meeting in meetings for item in meeting.agenda_items.all()]
     attach_tags([*meetings, *items])
-    tag_ids = {tag.pk for obj in [*meetings, *items] for tag in obj.tag_list}
-    labels = {topic.tag_id: topic for topic in Topic.objects.filter(tag__in=tag_ids)}
+    return _with_search_topics(meetings)
+
+
+def _with_search_topics(meetings):
+    """Give each meeting, its items at hand and tags attached (with their topics), its
+    `search_topics`."""
     for meeting in meetings:
         carried = [meeting, *meeting.agenda_items.all()]
         tags = {tag.pk: tag for obj in carried for tag in obj.tag_list}
-        meeting.search_topics = [(tag, labels.get(tag.pk)) for tag in tags.values()]
+        # A tag outside the vocabulary has no topic (the attribute raises).
+        meeting.search_topics = [(tag, getattr(tag, "topic", None)) for tag in tags.values()]
     return meetings
 
 

@@ -37,12 +37,12 @@ def locked(meeting, *, version=None):
     return meeting
 
 
-def publish_at(meeting, at, *, by, comment):
+def publish_at(meeting, at, *, by, comment, content_in_hand=False):
     if at is not None:
         meeting.published_at = at
     elif meeting.state != State.PUBLISHED or meeting.published_at is None:
         meeting.published_at = timezone.now()
-    return move(meeting, State.PUBLISHED, by=by, comment=comment)
+    return move(meeting, State.PUBLISHED, by=by, comment=comment, content_in_hand=content_in_hand)
 
 
 # What a step changes; saving only these never overwrites an edit made meanwhile.
@@ -60,19 +60,35 @@ WORKFLOW_FIELDS = [
 ]
 
 
-def move(meeting, to_state, *, by, comment, backfill=False):
+def move(meeting, to_state, *, by, comment, backfill=False, content_in_hand=False):
     from_state = meeting.state
     meeting.state = to_state
     meeting.save(update_fields=WORKFLOW_FIELDS)
-    log_step(meeting, from_state, by=by, comment=comment, backfill=backfill)
+    log_step(
+        meeting,
+        from_state,
+        by=by,
+        comment=comment,
+        backfill=backfill,
+        content_in_hand=content_in_hand,
+    )
     return meeting
 
 
-def log_step(meeting, from_state, *, by, comment, version=None, backfill=False):
-    """The log row and the revision of a step; `version` is the content it acted on."""
+def log_step(
+    meeting, from_state, *, by, comment, version=None, backfill=False, content_in_hand=False
+):
+    """The log row and the revision of a step; `version` is the content it acted on.
+
+    `content_in_hand`: as `revisions.record` has it."""
     version = meeting.edit_version if version is None else version
     event = f"{State(from_state).label if from_state else 'New'} → {meeting.get_state_display()}"
-    revisions.record(meeting, by=person_of(by), event=f"{event}. {comment}".strip())
+    revisions.record(
+        meeting,
+        by=person_of(by),
+        event=f"{event}. {comment}".strip(),
+        content_in_hand=content_in_hand,
+    )
     write_log(
         meeting,
         from_state,

@@ -175,12 +175,17 @@ def record_edit(meeting, *, by):
     return revisions.record(meeting, by=by, event="Saved in the admin")
 
 
-@transaction.atomic
-def publish(meeting, at=None, *, by, comment=""):
-    """Publish now (or at `at`), whatever the state: `import_readout --publish`."""
+def publish(meeting, at=None, *, by, comment="", written_by_caller=False):
+    """Publish now (or at `at`), whatever the state: `import_readout --publish`.
+
+    `written_by_caller`: the caller wrote the meeting in its transaction, holding its row
+    locked, and holds its content as saved (`revisions.record`'s `content_in_hand`): the
+    step is taken in that transaction, and the meeting neither locked nor read again."""
     require_publisher(by)
-    locked(meeting)
-    return publish_at(meeting, at, by=by, comment=comment)
+    with transaction.atomic(savepoint=not written_by_caller):
+        if not written_by_caller:
+            locked(meeting)
+        return publish_at(meeting, at, by=by, comment=comment, content_in_hand=written_by_caller)
 
 
 @transaction.atomic

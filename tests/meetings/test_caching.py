@@ -1,3 +1,4 @@
+import time
 import warnings
 from datetime import timedelta
 from unittest import mock
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import workflow
+from meetings import caching, workflow
 from meetings.caching import content_changed
+from meetings.models import PublicContentVersion
 from tests import factories
 from tests.browser_forms import admin_change_form
 
@@ -148,6 +150,68 @@ class PageCacheTests(TestCase):
         self.assertEqual(first.status_code, 200)
         self.assertEqual(len(queries), 1)
         self.assertEqual(second.content, first.content)
+
+
+class BatchOfChangesTests(TestCase):
+    """A command publishing many meetings, each in its own transaction, retires the cached
+    pages once for the batch, and none stays out of date."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+
+    def version(self):
+        return PublicContentVersion.objects.get(pk=1).version
+
+    def publish_drafts(self, titles):
+        for title in titles:
+            draft = factories.meeting(self.page, title=title, published=False)
+            with self.captureOnCommitCallbacks(execute=True):
+                workflow.publish(draft, by=workflow.SITE)
+
+    def test_publications_in_a_batch_retire_the_cached_pages_once_when_it_ends(self):
+        caching.current_version()
+        before = self.version()
+        with caching.one_retirement_per_batch():
+            self.publish_drafts(["First readout", "Second readout", "Third readout"])
+            self.assertEqual(self.version(), before)
+        self.assertEqual(self.version(), before + 1)
+
+    def test_a_change_waits_no_longer_than_the_batch_allows(self):
+        caching.current_version()
+        before = self.version()
+        with caching.one_retirement_per_batch():
+            self.publish_drafts(["First readout"])
+            later = time.monotonic() + caching.BATCH_SECONDS
+            with mock.patch("time.monotonic", return_value=later):
+                self.publish_drafts(["Second readout"])
+            self.assertEqual(self.version(), before + 1)
+        self.assertEqual(self.version(), before + 1)
+
+    def test_a_batch_that_fails_still_retires_what_it_changed(self):
+        caching.current_version()
+        before = self.version()
+        with self.assertRaises(RuntimeError), caching.one_retirement_per_batch():
+            self.publish_drafts(["First readout"])
+            raise RuntimeError
+        self.assertEqual(self.version(), before + 1)
+
+    def test_a_change_committed_after_its_batch_ended_retires_the_pages_at_once(self):
+        caching.current_version()
+        before = self.version()
+        draft = factories.meeting(self.page, title="First readout", published=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            with caching.one_retirement_per_batch():
+                workflow.publish(draft, by=workflow.SITE)
+            self.assertEqual(self.version(), before)
+        self.assertEqual(self.version(), before + 1)
+
+    def test_a_batch_of_drafts_retires_nothing(self):
+        caching.current_version()
+        before = self.version()
+        with caching.one_retirement_per_batch():
+            factories.meeting(self.page, title="A draft", published=False)
+        self.assertEqual(self.version(), before)
 
 
 class CacheHitFastPathTests(TestCase):

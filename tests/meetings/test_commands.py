@@ -1,6 +1,7 @@
 import json
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from meetings.models import Meeting, PublicationLogEntry
+from meetings import caching
+from meetings.models import Meeting, PublicationLogEntry, PublicContentVersion
 from relations.models import RelationsPage
 from tests.meetings.test_importing import FIXTURES
 
@@ -50,6 +52,20 @@ class ImportReadoutCommandTests(TestCase):
     def test_publish_flag_publishes(self):
         run("import_readout", "--publish", str(FIXTURES / "telephone-talk.txt"))
         self.assertTrue(Meeting.objects.get().is_public)
+
+    def test_publishing_a_batch_retires_cached_pages_once_after_the_last_meeting(self):
+        caching.current_version()
+        before = PublicContentVersion.objects.get(pk=1).version
+        files = [str(FIXTURES / name) for name in ("telephone-talk.txt", "summit-meeting.txt")]
+        with (
+            mock.patch.object(caching, "_bump_version", wraps=caching._bump_version) as bump,
+            # Each readout's transaction commits as it ends, as outside a test's.
+            mock.patch.object(caching.transaction, "on_commit", lambda callback: callback()),
+        ):
+            run("import_readout", "--publish", *files)
+        self.assertEqual(Meeting.objects.published().count(), 2)
+        self.assertEqual(bump.call_count, 1)
+        self.assertEqual(PublicContentVersion.objects.get(pk=1).version, before + 1)
 
     def test_bad_input_names_file_and_line_and_writes_nothing_for_that_file(self):
         bad = Path(self.tmp) / "bad.txt"

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from meetings import caching
 from meetings.importing import ReadoutError, Vocabulary, decode, parse_readout, save_readout
 from meetings.importing.preview import describe
 from relations.models import Region
@@ -58,12 +59,13 @@ class Command(BaseCommand):
         self.vocabulary = Vocabulary.from_database()
         self.base_url = base_url.rstrip("/")
         self.created, self.updated, self.skipped, self.failed, self.previews = 0, 0, 0, [], []
-        for path in progress_bar(files, self.stderr):
-            result = self.import_file(
-                path, publish=publish, backfill=backfill, dry_run=dry_run, region=region
-            )
-            if result:
-                self.report(path, result, backfill=backfill)
+        with caching.one_retirement_per_batch():
+            for path in progress_bar(files, self.stderr):
+                result = self.import_file(
+                    path, publish=publish, backfill=backfill, dry_run=dry_run, region=region
+                )
+                if result:
+                    self.report(path, result, backfill=backfill)
         if dry_run:
             self.stdout.write(json.dumps(self.previews, ensure_ascii=False, indent=2))
         self.summarise(len(files), dry_run, backfill)
