@@ -29,6 +29,7 @@ import functools
 import hashlib
 import logging
 import time
+from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -80,7 +81,11 @@ class _Batch:
 
     def changed(self):
         now = time.monotonic()
-        self.waiting_since = self.waiting_since or now
+        if self.waiting_since is None:
+            self.waiting_since = now
+            # Due in the version row as a scheduled change is: the first request after it
+            # retires the pages, whatever becomes of this process (stopped, killed, slow).
+            _retire_by(timezone.now() + timedelta(seconds=BATCH_SECONDS))
         # A transaction that outlived the batch (one around it) commits after it ended.
         if self.ended or now - self.waiting_since >= BATCH_SECONDS:
             self.retire()
@@ -205,6 +210,20 @@ def _change_version(change, remember=True):
             _cache_call(caches[VERSION_CACHE_ALIAS].delete, VERSION_KEY)
         raise
     return state
+
+
+def _retire_by(moment):
+    """Have the version move on by `moment` at the latest, as a scheduled change would."""
+
+    def due_by(state):
+        if state is None:
+            return _moved_on(state)
+        if state.next_change_at is None or state.next_change_at > moment:
+            state.next_change_at = moment
+            state.save(update_fields=["next_change_at"])
+        return state
+
+    _change_version(due_by)
 
 
 def _moved_on(state):

@@ -188,6 +188,20 @@ class BatchOfChangesTests(TestCase):
             self.assertEqual(self.version(), before + 1)
         self.assertEqual(self.version(), before + 1)
 
+    def test_a_batch_whose_process_dies_leaves_no_page_out_of_date_for_long(self):
+        caching.current_version()
+        before = self.version()
+        batch = caching.one_retirement_per_batch()
+        batch.__enter__()  # and never left: the process was killed mid-run
+        try:
+            self.publish_drafts(["First readout"])
+        finally:
+            caching._batch.set(None)
+        self.assertEqual(caching.current_version(), before)
+        later = timezone.now() + timedelta(seconds=caching.BATCH_SECONDS)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertEqual(caching.current_version(), before + 1)
+
     def test_a_batch_that_fails_still_retires_what_it_changed(self):
         caching.current_version()
         before = self.version()
