@@ -124,9 +124,17 @@ class Search:
             parts.append(part)
             params.extend(part_params)
 
+        # A filter not chosen counts under every filter chosen, as the total does; on
+        # PostgreSQL they are all counted in one pass over `matching` (GROUPING SETS).
+        # SQLite has no grouping sets: there, and for the filters chosen, one GROUP BY each.
+        together = []
+        if connection.vendor == "postgresql":
+            together = [name for name in _COLUMNS if name not in self.filters]
         conditions, condition_params = self._conditions()
-        add(f"SELECT 'total', NULL, COUNT(*) FROM matching WHERE {conditions}", condition_params)
+        add(_counted_together(together, conditions), condition_params)
         for name in _COLUMNS:
+            if name in together:
+                continue
             conditions, condition_params = self._conditions(but=name)
             column = _quoted(name)
             add(
@@ -192,6 +200,26 @@ class Search:
                 conditions.append(f"{_quoted(name)} = (SELECT id FROM {table} WHERE slug = %s)")
             params.append(value)
         return " AND ".join(conditions), params
+
+
+def _counted_together(names, conditions):
+    """SQL counting the rows of `matching` that pass `conditions`: the total, and per value
+    of each of the filters `names` (at most one GROUP BY pass, with grouping sets)."""
+    if not names:
+        return f"SELECT 'total', NULL, COUNT(*) FROM matching WHERE {conditions}"
+    columns = {name: _quoted(name) for name in names}
+    # GROUPING(column) is 0 in the rows grouped by that column; () is the total.
+    name = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN '{name}'" for name, column in columns.items()
+    )
+    value = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN CAST({column} AS TEXT)" for column in columns.values()
+    )
+    sets = ", ".join(f"({column})" for column in columns.values())
+    return (
+        f"SELECT CASE {name} ELSE 'total' END, CASE {value} END, COUNT(*) FROM matching "
+        f"WHERE {conditions} GROUP BY GROUPING SETS ((), {sets})"
+    )
 
 
 def _quoted(name):

@@ -390,6 +390,33 @@ class FilterTests(SearchTestCase):
         response = search(self.client, "cooperation", topic="north-korea", type="summit-meeting")
         self.assertEqual(result_titles(response), ["Cooperation 2023 India 1"])
 
+    def test_filters_not_chosen_count_under_every_filter_chosen(self):
+        # On PostgreSQL these are counted together with the total, in one pass.
+        response = search(self.client, "cooperation", region="europe")
+        self.assertEqual(response.context["search"].count, 2)
+        self.assertEqual(
+            self.counts(response),
+            {
+                "relations": {"France": 2},
+                "region": {"Asia": 3, "Europe": 2},
+                "type": {"Summit meeting": 1, "Foreign ministers’ meeting": 1},
+                "year": {"2024": 2},
+                "topic": {"G7": 1},
+            },
+        )
+        response = search(self.client, "cooperation", topic="north-korea")
+        self.assertEqual(response.context["search"].count, 2)
+        self.assertEqual(
+            self.counts(response),
+            {
+                "relations": {"India": 2},
+                "region": {"Asia": 2},
+                "type": {"Summit meeting": 1, "Foreign ministers’ meeting": 1},
+                "year": {"2024": 1, "2023": 1},
+                "topic": {"North Korea": 2, "G7": 1},
+            },
+        )
+
     def test_links_keep_the_words_and_the_other_filters_and_remove_the_page(self):
         response = search(self.client, "cooperation", region="asia", page="1")
         for link in links(response, "facet-list"):
