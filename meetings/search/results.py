@@ -164,22 +164,44 @@ class Search:
         return f"{sql} {' UNION ALL '.join(parts)}", params
 
     def _matching(self):
-        """`matching`: the published meetings the terms match, with their rank, date and
-        the ids (and year) the filters read."""
-        rank = self.query.rank()
-        matching = (
+        """`documents`: the documents the terms match, with their rank; `matching`: the
+        published meetings among them, with their rank, date and the ids (and year) the
+        filters read.
+
+        The documents are ranked on their own, so that what is joined to the meetings is
+        an id and a number, not the documents' vectors: PostgreSQL may hash that side of
+        the join (it does when it expects few matches, as for Japanese phrases), and
+        hashing vectors of thousands of documents spilled to disk."""
+        rank = self.query.rank(prefix="")
+        documents = (
+            SearchDocument.objects.filter(self.query.matching(prefix=""))
+            .order_by()
+            .values(
+                "meeting_id",
+                rank=rank if rank is not None else Value(0.0, output_field=FloatField()),
+            )
+        )
+        published = (
             Meeting.objects.published()
-            .filter(self.query.matching())
             .order_by()
             .values(
                 "date",
                 meeting_id=F("pk"),
-                rank=rank if rank is not None else Value(0.0, output_field=FloatField()),
                 **{name: column for name, (column, _) in _COLUMNS.items()},
             )
         )
-        sql, params = matching.query.sql_with_params()
-        return f"WITH matching AS MATERIALIZED ({sql})", list(params)
+        documents_sql, documents_params = documents.query.sql_with_params()
+        published_sql, published_params = published.query.sql_with_params()
+        columns = ", ".join(
+            f"published.{_quoted(name)}" for name in ["date", "meeting_id", *_COLUMNS]
+        )
+        sql = (
+            f"WITH documents AS MATERIALIZED ({documents_sql}), "
+            f"matching AS MATERIALIZED (SELECT {columns}, documents.rank "
+            f"FROM ({published_sql}) AS published JOIN documents "
+            "ON documents.meeting_id = published.meeting_id)"
+        )
+        return sql, [*documents_params, *published_params]
 
     def _conditions(self, but=None):
         """SQL keeping the rows of `matching` that pass every filter chosen `but` one."""
