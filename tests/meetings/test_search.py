@@ -466,6 +466,33 @@ class FilterTests(SearchTestCase):
                 self.assertEqual(result_titles(first), result_titles(response))
 
 
+class ManyPagesFilterTests(SearchTestCase):
+    """More relations pages match than the filter lists: the fifteen with most results."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        matches = {f"Country {number:02}": 3 for number in range(1, 14)}
+        matches |= {"Charlie": 2, "Alpha": 2, "Bravo": 2, "Delta": 1}
+        for counterpart, count in matches.items():
+            page = factories.relations_page(counterpart, region=cls.asia)
+            for number in range(count):
+                factories.meeting(page, title=f"Harbour visit {number}", lead="A harbour.")
+        index_all()
+
+    def test_the_pages_with_most_results_are_listed_ties_by_name(self):
+        response = search(self.client, "harbour")
+        self.assertEqual(response.context["search"].count, 46)
+        (relations,) = [f for f in response.context["search"].facets if f.name == "relations"]
+        self.assertEqual(
+            [(choice.label, choice.count) for choice in relations.choices],
+            [(f"Country {number:02}", 3) for number in range(1, 14)]
+            + [("Alpha", 2), ("Bravo", 2)],
+        )
+        chosen = search(self.client, "harbour", relations=relations.choices[0].value)
+        self.assertEqual(chosen.context["search"].count, 3)
+
+
 class PassageTests(SearchTestCase):
     @classmethod
     def setUpTestData(cls):
