@@ -164,14 +164,14 @@ class Search:
         return f"{sql} {' UNION ALL '.join(parts)}", params
 
     def _matching(self):
-        """`documents`: the documents the terms match, with their rank; `matching`: the
-        published meetings among them, with their rank, date and the ids (and year) the
-        filters read.
+        """`matching`: the published meetings the terms match, with their rank, date and the
+        ids (and year) the filters read.
 
         The documents are ranked on their own, so that what is joined to the meetings is
         an id and a number, not the documents' vectors: PostgreSQL may hash that side of
         the join (it does when it expects few matches, as for Japanese phrases), and
-        hashing vectors of thousands of documents spilled to disk."""
+        hashing vectors of thousands of documents spilled to disk. OFFSET 0 keeps it from
+        merging the documents' query into the join, which would carry the vectors again."""
         rank = self.query.rank(prefix="")
         documents = (
             SearchDocument.objects.filter(self.query.matching(prefix=""))
@@ -195,13 +195,13 @@ class Search:
         columns = ", ".join(
             f"published.{_quoted(name)}" for name in ["date", "meeting_id", *_COLUMNS]
         )
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         sql = (
-            f"WITH documents AS MATERIALIZED ({documents_sql}), "
-            f"matching AS MATERIALIZED (SELECT {columns}, documents.rank "
-            f"FROM ({published_sql}) AS published JOIN documents "
+            f"WITH matching AS MATERIALIZED (SELECT {columns}, documents.rank "
+            f"FROM ({published_sql}) AS published JOIN ({documents_sql}{fence}) AS documents "
             "ON documents.meeting_id = published.meeting_id)"
         )
-        return sql, [*documents_params, *published_params]
+        return sql, [*published_params, *documents_params]
 
     def _conditions(self, but=None):
         """SQL keeping the rows of `matching` that pass every filter chosen `but` one."""
