@@ -486,8 +486,7 @@ class ManyPagesFilterTests(SearchTestCase):
         (relations,) = [f for f in response.context["search"].facets if f.name == "relations"]
         self.assertEqual(
             [(choice.label, choice.count) for choice in relations.choices],
-            [(f"Country {number:02}", 3) for number in range(1, 14)]
-            + [("Alpha", 2), ("Bravo", 2)],
+            [(f"Country {number:02}", 3) for number in range(1, 14)] + [("Alpha", 2), ("Bravo", 2)],
         )
         chosen = search(self.client, "harbour", relations=relations.choices[0].value)
         self.assertEqual(chosen.context["search"].count, 3)
