@@ -29,7 +29,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,6 +140,19 @@ def main():
         action="store_true",
         help="keep the search cache on, as a running site has it: times a search asked again",
     )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="time the archive the database already holds, whatever its size, read only "
+        "(no migrate, no build; PostgreSQL is told so): a copy of the live site, say",
+    )
+    parser.add_argument(
+        "--q",
+        action="append",
+        metavar="QUERY_STRING",
+        help="time this query string (q=security&region=asia) instead of the built-in "
+        "queries; may be repeated",
+    )
     args = parser.parse_args()
 
     default_file = Path(tempfile.gettempdir()) / f"portal-search-bench-{args.meetings}.sqlite3"
@@ -161,6 +174,15 @@ def main():
 
     from meetings.models import Meeting
 
+    queries = [(query, dict(parse_qsl(query))) for query in args.q] if args.q else QUERIES
+    if args.existing:
+        if connection.vendor == "postgresql":
+            options = connection.settings_dict.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on"
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']} (read only)")
+        print(f"timing its {Meeting.objects.live().count()} meetings")
+        measure(args.rounds, queries)
+        return
     call_command("migrate", verbosity=0)
     built = Meeting.objects.live().count()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
@@ -170,7 +192,7 @@ def main():
         sys.exit(f"the database holds {built} meetings, not {args.meetings}: give a fresh one")
     else:
         print(f"reusing the archive of {built} meetings")
-    measure(args.rounds)
+    measure(args.rounds, queries)
 
 
 def build(count, seed):
@@ -373,7 +395,7 @@ def japanese_item(rng, text, mentioned):
     return rng.choice(ITEMS_JA).format(subject=subject, topic=topic)
 
 
-def measure(rounds):
+def measure(rounds, searches):
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -389,7 +411,7 @@ def measure(rounds):
 
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"\n{'query':36} {'results':>8} {'queries':>7} {'p50 ms':>7} {'p95 ms':>7}")
-    for label, params in QUERIES:
+    for label, params in searches:
         params = dict(params)
         with translation.override("ja" if params.pop("_ja", None) else "en"):
             url = f"{reverse('meetings:search')}?{urlencode(params)}"

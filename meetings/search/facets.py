@@ -130,10 +130,20 @@ def _ordered(name, counts, labels):
     return sorted(counts, key=lambda value: positions.get(value, len(positions)))
 
 
+def _may_be_shown(name, counts):
+    """The ids counted that the facet may show: of relations pages and topics, only those
+    counted at least as often as the one in place MOST_SHOWN (ties are ordered by name),
+    rather than every page with a match."""
+    if name not in ("relations", "topic") or len(counts) <= MOST_SHOWN:
+        return list(counts)
+    least_shown = sorted(counts.values(), reverse=True)[MOST_SHOWN - 1]
+    return [pk for pk, count in counts.items() if count >= least_shown]
+
+
 def _named(found, filters):
     """{filter: {id: (slug, label)}} in the active language and the editors' order (regions,
-    meeting types), for the ids counted and the slug chosen; one query for each filter
-    with something to name."""
+    meeting types), for the ids counted that may be shown and the slug chosen; one query
+    for each filter with something to name."""
     rows = {
         "relations": (RelationsPage.objects.all(), lambda page: page.counterpart),
         "region": (Region.objects.all(), lambda region: region.name),
@@ -142,7 +152,7 @@ def _named(found, filters):
     }
     named = {}
     for name, (queryset, label) in rows.items():
-        counted = list(found.by_filter[name])
+        counted = _may_be_shown(name, found.by_filter[name])
         if not counted and name not in filters:
             named[name] = {}
             continue

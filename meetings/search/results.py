@@ -1,12 +1,17 @@
 """One search: how many published meetings match, the counts of each filter, one page.
 
 Everything is read in one statement: the published meetings the words match are found once,
-in a common table expression (`matching`, written by the ORM from
-`Meeting.objects.published()` and the query's conditions), and from it come the total, the
-counts per relations page, region, meeting type, year and topic, and the ids of the page
-asked for. Finding the matches is the costly part (on PostgreSQL, reading the index and the
-documents' vectors); doing it once per count would cost six times that. The ORM cannot
-write such a statement, so the counting around `matching` is written here.
+in a common table expression (`matching`: `Meeting.objects.published()` joined to the
+documents the query's conditions match, both written by the ORM), and from it come the
+total, the counts per relations page, region, meeting type, year and topic, and the ids of
+the page asked for. Finding the matches is the costly part (on PostgreSQL, reading the index
+and the documents' vectors); doing it once per count would cost six times that. The ORM
+cannot write such a statement, so the join and the counting around `matching` are written
+here.
+
+At 50,000 meetings on PostgreSQL, a word in half the documents (“security”) costs about
+160 ms of the server's time: finding and ranking the matches about 75, the topics' counts
+about 60 (every topic of every match is counted), the other counts 10, the page 5.
 
 Each filter's counts are of the meetings that match the words and every *other* filter
 chosen: what choosing that value would give, so a visitor can move from one region to
@@ -124,9 +129,17 @@ class Search:
             parts.append(part)
             params.extend(part_params)
 
+        # A filter not chosen counts under every filter chosen, as the total does; on
+        # PostgreSQL they are all counted in one pass over `matching` (GROUPING SETS).
+        # SQLite has no grouping sets: there, and for the filters chosen, one GROUP BY each.
+        together = []
+        if connection.vendor == "postgresql":
+            together = [name for name in _COLUMNS if name not in self.filters]
         conditions, condition_params = self._conditions()
-        add(f"SELECT 'total', NULL, COUNT(*) FROM matching WHERE {conditions}", condition_params)
+        add(_counted_together(together, conditions), condition_params)
         for name in _COLUMNS:
+            if name in together:
+                continue
             conditions, condition_params = self._conditions(but=name)
             column = _quoted(name)
             add(
@@ -156,22 +169,44 @@ class Search:
         return f"{sql} {' UNION ALL '.join(parts)}", params
 
     def _matching(self):
-        """`matching`: the published meetings the terms match, with their rank, date and
-        the ids (and year) the filters read."""
-        rank = self.query.rank()
-        matching = (
+        """`matching`: the published meetings the terms match, with their rank, date and the
+        ids (and year) the filters read.
+
+        The documents are ranked on their own, so that what is joined to the meetings is
+        an id and a number, not the documents' vectors: PostgreSQL may hash that side of
+        the join (it does when it expects few matches, as for Japanese phrases), and
+        hashing vectors of thousands of documents spilled to disk. OFFSET 0 keeps it from
+        merging the documents' query into the join, which would carry the vectors again."""
+        rank = self.query.rank(prefix="")
+        documents = (
+            SearchDocument.objects.filter(self.query.matching(prefix=""))
+            .order_by()
+            .values(
+                "meeting_id",
+                rank=rank if rank is not None else Value(0.0, output_field=FloatField()),
+            )
+        )
+        published = (
             Meeting.objects.published()
-            .filter(self.query.matching())
             .order_by()
             .values(
                 "date",
                 meeting_id=F("pk"),
-                rank=rank if rank is not None else Value(0.0, output_field=FloatField()),
                 **{name: column for name, (column, _) in _COLUMNS.items()},
             )
         )
-        sql, params = matching.query.sql_with_params()
-        return f"WITH matching AS MATERIALIZED ({sql})", list(params)
+        documents_sql, documents_params = documents.query.sql_with_params()
+        published_sql, published_params = published.query.sql_with_params()
+        columns = ", ".join(
+            f"published.{_quoted(name)}" for name in ["date", "meeting_id", *_COLUMNS]
+        )
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        sql = (
+            f"WITH matching AS MATERIALIZED (SELECT {columns}, documents.rank "
+            f"FROM ({published_sql}) AS published JOIN ({documents_sql}{fence}) AS documents "
+            "ON documents.meeting_id = published.meeting_id)"
+        )
+        return sql, [*published_params, *documents_params]
 
     def _conditions(self, but=None):
         """SQL keeping the rows of `matching` that pass every filter chosen `but` one."""
@@ -192,6 +227,26 @@ class Search:
                 conditions.append(f"{_quoted(name)} = (SELECT id FROM {table} WHERE slug = %s)")
             params.append(value)
         return " AND ".join(conditions), params
+
+
+def _counted_together(names, conditions):
+    """SQL counting the rows of `matching` that pass `conditions`: the total, and per value
+    of each of the filters `names` (at most one GROUP BY pass, with grouping sets)."""
+    if not names:
+        return f"SELECT 'total', NULL, COUNT(*) FROM matching WHERE {conditions}"
+    columns = {name: _quoted(name) for name in names}
+    # GROUPING(column) is 0 in the rows grouped by that column; () is the total.
+    name = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN '{name}'" for name, column in columns.items()
+    )
+    value = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN CAST({column} AS TEXT)" for column in columns.values()
+    )
+    sets = ", ".join(f"({column})" for column in columns.values())
+    return (
+        f"SELECT CASE {name} ELSE 'total' END, CASE {value} END, COUNT(*) FROM matching "
+        f"WHERE {conditions} GROUP BY GROUPING SETS ((), {sets})"
+    )
 
 
 def _quoted(name):

@@ -89,16 +89,32 @@ class Highlighter:
         return "".join(pieces)
 
 
+@dataclass
+class _Item:
+    """An agenda item as a passage may quote it; `numbered_overview` gives it its `anchor`
+    and `label`."""
+
+    is_sub_item: bool
+    texts: dict  # {language: its text, or None}
+    anchor: str = ""
+    label: str = ""
+
+
 def attach_snippets(meetings, query, language):
     """Give each meeting its `snippet` and its `marked_title`, reading the agenda items of
     them all in one query."""
     highlighter = Highlighter(query)
     languages = [language] + [code for code, _ in settings.LANGUAGES if code != language]
     items = {meeting.pk: [] for meeting in meetings}
-    for item in AgendaItem.objects.filter(meeting__in=list(items)).order_by(
-        "meeting_id", "position", "pk"
-    ):
-        items[item.meeting_id].append(item)
+    # Their texts only: a page of results has hundreds of items, and making model
+    # instances of them took longer than the query.
+    rows = (
+        AgendaItem.objects.filter(meeting__in=list(items))
+        .order_by("meeting_id", "position", "pk")
+        .values_list("meeting_id", "is_sub_item", *(f"text_{code}" for code in languages))
+    )
+    for meeting_id, is_sub_item, *texts in rows:
+        items[meeting_id].append(_Item(is_sub_item, dict(zip(languages, texts, strict=True))))
     for meeting in meetings:
         numbered_overview(items[meeting.pk])  # gives each item its anchor and label
         meeting.marked_title = highlighter.mark(meeting.title)
@@ -112,7 +128,7 @@ def _best_snippet(meeting, items, highlighter, languages):
     best, best_score = None, 0
     for item in items:
         for code in languages:
-            item_text = getattr(item, f"text_{code}") or ""
+            item_text = item.texts[code] or ""
             score = highlighter.score(item_text)
             if score > best_score:
                 best, best_score = (item_text, code, item), score

@@ -390,6 +390,33 @@ class FilterTests(SearchTestCase):
         response = search(self.client, "cooperation", topic="north-korea", type="summit-meeting")
         self.assertEqual(result_titles(response), ["Cooperation 2023 India 1"])
 
+    def test_filters_not_chosen_count_under_every_filter_chosen(self):
+        # On PostgreSQL these are counted together with the total, in one pass.
+        response = search(self.client, "cooperation", region="europe")
+        self.assertEqual(response.context["search"].count, 2)
+        self.assertEqual(
+            self.counts(response),
+            {
+                "relations": {"France": 2},
+                "region": {"Asia": 3, "Europe": 2},
+                "type": {"Summit meeting": 1, "Foreign ministers’ meeting": 1},
+                "year": {"2024": 2},
+                "topic": {"G7": 1},
+            },
+        )
+        response = search(self.client, "cooperation", topic="north-korea")
+        self.assertEqual(response.context["search"].count, 2)
+        self.assertEqual(
+            self.counts(response),
+            {
+                "relations": {"India": 2},
+                "region": {"Asia": 2},
+                "type": {"Summit meeting": 1, "Foreign ministers’ meeting": 1},
+                "year": {"2024": 1, "2023": 1},
+                "topic": {"North Korea": 2, "G7": 1},
+            },
+        )
+
     def test_links_keep_the_words_and_the_other_filters_and_remove_the_page(self):
         response = search(self.client, "cooperation", region="asia", page="1")
         for link in links(response, "facet-list"):
@@ -437,6 +464,32 @@ class FilterTests(SearchTestCase):
             with self.subTest(page=page):
                 first = search(self.client, "cooperation", region="asia", page=page)
                 self.assertEqual(result_titles(first), result_titles(response))
+
+
+class ManyPagesFilterTests(SearchTestCase):
+    """More relations pages match than the filter lists: the fifteen with most results."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        matches = {f"Country {number:02}": 3 for number in range(1, 14)}
+        matches |= {"Charlie": 2, "Alpha": 2, "Bravo": 2, "Delta": 1}
+        for counterpart, count in matches.items():
+            page = factories.relations_page(counterpart, region=cls.asia)
+            for number in range(count):
+                factories.meeting(page, title=f"Harbour visit {number}", lead="A harbour.")
+        index_all()
+
+    def test_the_pages_with_most_results_are_listed_ties_by_name(self):
+        response = search(self.client, "harbour")
+        self.assertEqual(response.context["search"].count, 46)
+        (relations,) = [f for f in response.context["search"].facets if f.name == "relations"]
+        self.assertEqual(
+            [(choice.label, choice.count) for choice in relations.choices],
+            [(f"Country {number:02}", 3) for number in range(1, 14)] + [("Alpha", 2), ("Bravo", 2)],
+        )
+        chosen = search(self.client, "harbour", relations=relations.choices[0].value)
+        self.assertEqual(chosen.context["search"].count, 3)
 
 
 class PassageTests(SearchTestCase):
