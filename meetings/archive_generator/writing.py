@@ -349,13 +349,22 @@ TOPIC_ENTRY_COLUMNS = [
 
 
 def _insert(model, columns, rows):
-    """Insert plain rows (integers and text) in one statement per thousand: for the rows
-    nothing reads back, as taggit's and search's link rows."""
+    """Insert plain rows (integers, text, dates) nothing reads back, as taggit's and
+    search's link rows. On PostgreSQL by COPY: an INSERT of a thousand rows costs more in
+    parsing its placeholders (client) and its statement (server) than in writing them.
+    Elsewhere in one INSERT statement per thousand."""
+    if not rows:
+        return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    one = f"({', '.join(['%s'] * len(columns))})"
-    size = max(1, min(1000, connection.ops.bulk_batch_size(columns, rows) or 1000))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        one = f"({', '.join(['%s'] * len(columns))})"
+        size = max(1, min(1000, connection.ops.bulk_batch_size(columns, rows) or 1000))
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             cursor.execute(
