@@ -66,7 +66,7 @@ def write_archive(
     now = timezone.now()
     today = today or timezone.localdate(now)
     written = Counter()
-    with transaction.atomic(), _search_indexes_set_aside():
+    with transaction.atomic(), _indexes_and_foreign_keys_set_aside():
         pages = _relations_pages(made_up.countries(relations, seed), written)
         tags = _topics(written)
         types = {meeting_type.slug: meeting_type for meeting_type in MeetingType.objects.all()}
@@ -98,28 +98,63 @@ def write_archive(
     return written
 
 
+# The tables written a batch at a time.
+WRITTEN = [
+    Meeting,
+    Participant,
+    PhotoSession,
+    AgendaItem,
+    TaggedItem,
+    MeetingRevision,
+    PublicationLogEntry,
+    SearchDocument,
+    SearchDocument.topics.through,
+    TopicEntry,
+]
+
+
 @contextmanager
-def _search_indexes_set_aside():
-    """On PostgreSQL, drop the search documents' GIN indexes (words, trigrams) while the
-    archive is written and build them again after: building one over 50,000 documents
-    takes seconds, keeping it current row by row takes minutes. Inside the transaction,
-    so a failed run leaves them as they were."""
+def _indexes_and_foreign_keys_set_aside():
+    """On PostgreSQL, drop the written tables' foreign keys and their indexes but the
+    unique ones while the archive is written, and make them again after, as they were.
+    Building an index over 50,000 meetings' rows takes a fraction of a second, keeping it
+    current row by row far longer (the search documents' GIN indexes most); a foreign key
+    made again checks every row in one join instead of one query per row at commit.
+    Inside the transaction, so a failed run leaves them as they were."""
     if connection.vendor != "postgresql":
         yield
         return
+    tables = [model._meta.db_table for model in WRITTEN]
     with connection.cursor() as cursor:
+        # A table is not altered over pending checks (e.g. rows added earlier by a test).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
-            [SearchDocument._meta.db_table, "% USING gin %"],
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)"
+            " ORDER BY conrelid::regclass::text, conname",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid::regclass::text = ANY(%s) AND NOT indisunique ORDER BY 1, 2",
+            [tables],
         )
         indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        quote = connection.ops.quote_name
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for _, name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        # Check the deferred foreign keys now: an index is not built over pending checks.
+        # Check the deferred foreign keys now: a table is not altered over pending checks.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for _, definition in indexes:
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        for _, _, definition in indexes:
             cursor.execute(definition)
 
 
