@@ -246,7 +246,7 @@ def _meeting(readout, pages, types, rng, published_share, now):
 
 def _write_batch(batch, tags, now, written):
     meetings = [meeting for _, meeting in batch]
-    Meeting.objects.bulk_create(meetings)
+    _create(Meeting, meetings)
     people, photos, items = [], [], []
     for readout, meeting in batch:
         meeting_people = [
@@ -285,9 +285,9 @@ def _write_batch(batch, tags, now, written):
         people += meeting_people
         photos += meeting_photos
         items += meeting_items
-    Participant.objects.bulk_create(people)
-    PhotoSession.objects.bulk_create(photos)
-    AgendaItem.objects.bulk_create(items)
+    _create(Participant, people)
+    _create(PhotoSession, photos)
+    _create(AgendaItem, items)
 
     meeting_type = ContentType.objects.get_for_model(Meeting).pk
     item_type = ContentType.objects.get_for_model(AgendaItem).pk
@@ -330,8 +330,8 @@ def _write_batch(batch, tags, now, written):
         documents.append(indexing.document_for(meeting))
         carried += [(meeting.pk, tag.pk) for tag, _ in meeting.search_topics]
         entries += [_topic_entry_row(entry) for entry in indexing.topic_entries_for(meeting)]
-    MeetingRevision.objects.bulk_create(history)
-    PublicationLogEntry.objects.bulk_create(log)
+    _create(MeetingRevision, history)
+    _create(PublicationLogEntry, log)
     SearchDocument.objects.bulk_create(documents)
     _insert(SearchDocument.topics.through, ["searchdocument_id", "tag_id"], carried)
     _insert(TopicEntry, TOPIC_ENTRY_COLUMNS, entries)
@@ -347,6 +347,43 @@ def _write_batch(batch, tags, now, written):
     written["revisions"] += len(history)
     written["search documents"] += len(documents)
     written["topic entries"] += len(entries)
+
+
+def _create(model, objects):
+    """`bulk_create`, on PostgreSQL by COPY: the values prepared as `bulk_create` prepares
+    them (each field's `pre_save` and `get_db_prep_save`), the new rows' ids taken from
+    the table's sequence first and set on the objects. Django 5.2's `bulk_create` sends
+    each column as an array to unnest, which psycopg writes out value by value (quoting
+    the revisions' JSON was seconds a batch). For rows without expressions."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects)
+        return
+    if not objects:
+        return
+    opts, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in opts.concrete_fields if not field.generated]
+    with connection.cursor() as cursor:
+        if opts.pk in fields and any(obj.pk is None for obj in objects):
+            new = [obj for obj in objects if obj.pk is None]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id"
+                " FROM generate_series(1, %s) ORDER BY id",
+                [opts.db_table, opts.pk.column, len(new)],
+            )
+            for obj, (pk,) in zip(new, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        names = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
+            for obj in objects:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field in fields
+                    ]
+                )
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def _translated(model, **values):
