@@ -16,7 +16,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from modeltranslation.translator import translator
@@ -329,7 +329,7 @@ def _write_batch(batch, tags, now, written):
         meeting.search_topics = _search_topics(meeting)
         documents.append(indexing.document_for(meeting))
         carried += [(meeting.pk, tag.pk) for tag, _ in meeting.search_topics]
-        entries += [_topic_entry_row(entry) for entry in indexing.topic_entries_for(meeting)]
+        entries += [_topic_entry_row(meeting, *point) for point in indexing.topic_points(meeting)]
     _create(MeetingRevision, history)
     _create(PublicationLogEntry, log)
     SearchDocument.objects.bulk_create(documents)
@@ -362,7 +362,9 @@ def _create(model, objects):
         return
     opts, quote = model._meta, connection.ops.quote_name
     fields = [field for field in opts.concrete_fields if not field.generated]
-    with connection.cursor() as cursor:
+    # The connection itself, not the proxy: fields look up its `ops` for every value.
+    db = connections[connection.alias]
+    with db.cursor() as cursor:
         if opts.pk in fields and any(obj.pk is None for obj in objects):
             new = [obj for obj in objects if obj.pk is None]
             cursor.execute(
@@ -377,13 +379,10 @@ def _create(model, objects):
             for obj in objects:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
                 copy.write_row(
-                    [
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
-                    ]
+                    [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
                 )
                 obj._state.adding = False
-                obj._state.db = connection.alias
+                obj._state.db = db.alias
 
 
 def _translated(model, **values):
@@ -445,14 +444,15 @@ def _insert(model, columns, rows):
             )
 
 
-def _topic_entry_row(entry):
-    """A `TopicEntry` as the plain values of `TOPIC_ENTRY_COLUMNS`, for `_insert`."""
-    meeting, ops = entry.meeting, connection.ops
+def _topic_entry_row(meeting, tag, item, rank):
+    """A `TopicEntry` (see `indexing.topic_entries_for`) as the plain values of
+    `TOPIC_ENTRY_COLUMNS`, for `_insert`."""
+    ops = connection.ops
     return (
-        entry.tag.pk,
+        tag.pk,
         meeting.pk,
-        entry.item.pk if entry.item else None,
-        entry.rank,
+        item.pk if item else None,
+        rank,
         ops.adapt_datefield_value(meeting.date),
         ops.adapt_timefield_value(meeting.start_time),
         meeting.relations_page_id,
