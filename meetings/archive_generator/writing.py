@@ -219,22 +219,22 @@ def _topics(written):
 
 
 def _meeting(readout, pages, types, rng, published_share, now):
-    meeting = Meeting(
+    page = pages[readout.country.name]
+    meeting_type = types.get(readout.meeting_type_slug) or types["other"]
+    meeting = _translated(
+        Meeting,
         uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
-        relations_page=pages[readout.country.name],
-        meeting_type=types.get(readout.meeting_type_slug) or types["other"],
+        relations_page_id=page.pk,
+        meeting_type_id=meeting_type.pk,
         date=readout.day,
         start_time=readout.start_time,
         duration=readout.duration,
         edit_version=2,  # saved, then published (or recorded as imported)
+        title=readout.title,
+        place=readout.place,
+        lead="\n\n".join(readout.lead),
     )
-    for name, value in [
-        ("title", readout.title),
-        ("place", readout.place),
-        ("lead", "\n\n".join(readout.lead)),
-    ]:
-        setattr(meeting, name, value)
-        setattr(meeting, f"{name}_en", value)
+    meeting._state.fields_cache.update(relations_page=page, meeting_type=meeting_type)
     meeting.slug = meeting.slug_from_title()
     if rng.random() < published_share:
         meeting.state = State.PUBLISHED
