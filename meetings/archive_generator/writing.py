@@ -1,9 +1,10 @@
 """Writing generated readouts into the database in bulk, as the importer would leave them.
 
 Importing one readout at a time (`save_readout`) costs tens of queries; 50,000 would take
-over an hour. Here each batch of meetings is written in one INSERT per table: meetings,
-participants, photo captions, agenda items, their tags, the first revision, the
-publication log and the search document. Published meetings are back-filled (published at
+over an hour. Here each batch of meetings is written a table at a time (on PostgreSQL by
+COPY, with the tables' foreign keys and non-unique indexes made again after the load):
+meetings, participants, photo captions, agenda items, their tags, the first revision, the
+publication log, the search document and the topic entries. Published meetings are back-filled (published at
 their own date, their log row marked so: see `workflow.backfill`), drafts are imported.
 The revision and the search document are built by the functions the site uses
 (`revisions.snapshot`, `indexing.document_for`) from the rows in memory, so they read as
@@ -16,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 from modeltranslation.translator import translator
@@ -66,7 +67,7 @@ def write_archive(
     now = timezone.now()
     today = today or timezone.localdate(now)
     written = Counter()
-    with transaction.atomic(), _search_indexes_set_aside():
+    with transaction.atomic(), _indexes_and_foreign_keys_set_aside():
         pages = _relations_pages(made_up.countries(relations, seed), written)
         tags = _topics(written)
         types = {meeting_type.slug: meeting_type for meeting_type in MeetingType.objects.all()}
@@ -98,28 +99,63 @@ def write_archive(
     return written
 
 
+# The tables written a batch at a time.
+WRITTEN = [
+    Meeting,
+    Participant,
+    PhotoSession,
+    AgendaItem,
+    TaggedItem,
+    MeetingRevision,
+    PublicationLogEntry,
+    SearchDocument,
+    SearchDocument.topics.through,
+    TopicEntry,
+]
+
+
 @contextmanager
-def _search_indexes_set_aside():
-    """On PostgreSQL, drop the search documents' GIN indexes (words, trigrams) while the
-    archive is written and build them again after: building one over 50,000 documents
-    takes seconds, keeping it current row by row takes minutes. Inside the transaction,
-    so a failed run leaves them as they were."""
+def _indexes_and_foreign_keys_set_aside():
+    """On PostgreSQL, drop the written tables' foreign keys and their indexes but the
+    unique ones while the archive is written, and make them again after, as they were.
+    Building an index over 50,000 meetings' rows takes a fraction of a second, keeping it
+    current row by row far longer (the search documents' GIN indexes most); a foreign key
+    made again checks every row in one join instead of one query per row at commit.
+    Inside the transaction, so a failed run leaves them as they were."""
     if connection.vendor != "postgresql":
         yield
         return
+    tables = [model._meta.db_table for model in WRITTEN]
     with connection.cursor() as cursor:
+        # A table is not altered over pending checks (e.g. rows added earlier by a test).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
-            [SearchDocument._meta.db_table, "% USING gin %"],
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)"
+            " ORDER BY conrelid::regclass::text, conname",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid::regclass::text = ANY(%s) AND NOT indisunique ORDER BY 1, 2",
+            [tables],
         )
         indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        quote = connection.ops.quote_name
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for _, name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
-        # Check the deferred foreign keys now: an index is not built over pending checks.
+        # Check the deferred foreign keys now: a table is not altered over pending checks.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for _, definition in indexes:
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+        for _, _, definition in indexes:
             cursor.execute(definition)
 
 
@@ -184,22 +220,22 @@ def _topics(written):
 
 
 def _meeting(readout, pages, types, rng, published_share, now):
-    meeting = Meeting(
+    page = pages[readout.country.name]
+    meeting_type = types.get(readout.meeting_type_slug) or types["other"]
+    meeting = _translated(
+        Meeting,
         uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
-        relations_page=pages[readout.country.name],
-        meeting_type=types.get(readout.meeting_type_slug) or types["other"],
+        relations_page_id=page.pk,
+        meeting_type_id=meeting_type.pk,
         date=readout.day,
         start_time=readout.start_time,
         duration=readout.duration,
         edit_version=2,  # saved, then published (or recorded as imported)
+        title=readout.title,
+        place=readout.place,
+        lead="\n\n".join(readout.lead),
     )
-    for name, value in [
-        ("title", readout.title),
-        ("place", readout.place),
-        ("lead", "\n\n".join(readout.lead)),
-    ]:
-        setattr(meeting, name, value)
-        setattr(meeting, f"{name}_en", value)
+    meeting._state.fields_cache.update(relations_page=page, meeting_type=meeting_type)
     meeting.slug = meeting.slug_from_title()
     if rng.random() < published_share:
         meeting.state = State.PUBLISHED
@@ -211,7 +247,7 @@ def _meeting(readout, pages, types, rng, published_share, now):
 
 def _write_batch(batch, tags, now, written):
     meetings = [meeting for _, meeting in batch]
-    Meeting.objects.bulk_create(meetings)
+    _create(Meeting, meetings)
     people, photos, items = [], [], []
     for readout, meeting in batch:
         meeting_people = [
@@ -250,9 +286,9 @@ def _write_batch(batch, tags, now, written):
         people += meeting_people
         photos += meeting_photos
         items += meeting_items
-    Participant.objects.bulk_create(people)
-    PhotoSession.objects.bulk_create(photos)
-    AgendaItem.objects.bulk_create(items)
+    _create(Participant, people)
+    _create(PhotoSession, photos)
+    _create(AgendaItem, items)
 
     meeting_type = ContentType.objects.get_for_model(Meeting).pk
     item_type = ContentType.objects.get_for_model(AgendaItem).pk
@@ -294,9 +330,9 @@ def _write_batch(batch, tags, now, written):
         meeting.search_topics = _search_topics(meeting)
         documents.append(indexing.document_for(meeting))
         carried += [(meeting.pk, tag.pk) for tag, _ in meeting.search_topics]
-        entries += [_topic_entry_row(entry) for entry in indexing.topic_entries_for(meeting)]
-    MeetingRevision.objects.bulk_create(history)
-    PublicationLogEntry.objects.bulk_create(log)
+        entries += [_topic_entry_row(meeting, *point) for point in indexing.topic_points(meeting)]
+    _create(MeetingRevision, history)
+    _create(PublicationLogEntry, log)
     SearchDocument.objects.bulk_create(documents)
     _insert(SearchDocument.topics.through, ["searchdocument_id", "tag_id"], carried)
     _insert(TopicEntry, TOPIC_ENTRY_COLUMNS, entries)
@@ -312,6 +348,42 @@ def _write_batch(batch, tags, now, written):
     written["revisions"] += len(history)
     written["search documents"] += len(documents)
     written["topic entries"] += len(entries)
+
+
+def _create(model, objects):
+    """`bulk_create`, on PostgreSQL by COPY: the values prepared as `bulk_create` prepares
+    them (each field's `pre_save` and `get_db_prep_save`), the new rows' ids taken from
+    the table's sequence first and set on the objects. Django 5.2's `bulk_create` sends
+    each column as an array to unnest, which psycopg writes out value by value (quoting
+    the revisions' JSON was seconds a batch). For rows without expressions."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects)
+        return
+    if not objects:
+        return
+    opts, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in opts.concrete_fields if not field.generated]
+    # The connection itself, not the proxy: fields look up its `ops` for every value.
+    db = connections[connection.alias]
+    with db.cursor() as cursor:
+        if opts.pk in fields and any(obj.pk is None for obj in objects):
+            new = [obj for obj in objects if obj.pk is None]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id"
+                " FROM generate_series(1, %s) ORDER BY id",
+                [opts.db_table, opts.pk.column, len(new)],
+            )
+            for obj, (pk,) in zip(new, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        names = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
+            for obj in objects:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                copy.write_row(
+                    [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+                )
+                obj._state.adding = False
+                obj._state.db = db.alias
 
 
 def _translated(model, **values):
@@ -349,13 +421,22 @@ TOPIC_ENTRY_COLUMNS = [
 
 
 def _insert(model, columns, rows):
-    """Insert plain rows (integers and text) in one statement per thousand: for the rows
-    nothing reads back, as taggit's and search's link rows."""
+    """Insert plain rows (integers, text, dates) nothing reads back, as taggit's and
+    search's link rows. On PostgreSQL by COPY: an INSERT of a thousand rows costs more in
+    parsing its placeholders (client) and its statement (server) than in writing them.
+    Elsewhere in one INSERT statement per thousand."""
+    if not rows:
+        return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    one = f"({', '.join(['%s'] * len(columns))})"
-    size = max(1, min(1000, connection.ops.bulk_batch_size(columns, rows) or 1000))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        one = f"({', '.join(['%s'] * len(columns))})"
+        size = max(1, min(1000, connection.ops.bulk_batch_size(columns, rows) or 1000))
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             cursor.execute(
@@ -364,14 +445,15 @@ def _insert(model, columns, rows):
             )
 
 
-def _topic_entry_row(entry):
-    """A `TopicEntry` as the plain values of `TOPIC_ENTRY_COLUMNS`, for `_insert`."""
-    meeting, ops = entry.meeting, connection.ops
+def _topic_entry_row(meeting, tag, item, rank):
+    """A `TopicEntry` (see `indexing.topic_entries_for`) as the plain values of
+    `TOPIC_ENTRY_COLUMNS`, for `_insert`."""
+    ops = connection.ops
     return (
-        entry.tag.pk,
+        tag.pk,
         meeting.pk,
-        entry.item.pk if entry.item else None,
-        entry.rank,
+        item.pk if item else None,
+        rank,
         ops.adapt_datefield_value(meeting.date),
         ops.adapt_timefield_value(meeting.start_time),
         meeting.relations_page_id,

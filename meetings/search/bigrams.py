@@ -29,7 +29,10 @@ def vector_literal(*texts):
     lexemes, position = [], 1
     for value in texts:
         for word in text.words(value):
-            position = _word(word, position, lexemes) + WORD_GAP - 1
+            if word.isascii():  # no Japanese: one position, as `_word` counts it
+                position += WORD_GAP
+            else:
+                position = _word(word, position, lexemes) + WORD_GAP - 1
     return " ".join(lexemes)
 
 

@@ -108,21 +108,30 @@ def topic_entries_for(meeting):
     """The unsaved topic entries of a meeting whose items are at hand (prefetched) and whose
     tags are attached: one per tag of each item, and one per tag of the meeting itself that
     none of its items carries."""
-    entries, on_items = [], set()
     common = {
         "meeting": meeting,
         "date": meeting.date,
         "start_time": meeting.start_time,
         "relations_page_id": meeting.relations_page_id,
     }
+    return [
+        TopicEntry(tag=tag, item=item, rank=rank, **common)
+        for tag, item, rank in topic_points(meeting)
+    ]
+
+
+def topic_points(meeting):
+    """What tells a meeting's topic entries apart: [(tag, item or None, rank)], in the
+    order `topic_entries_for` makes them (which see)."""
+    points, on_items = [], set()
     for item in meeting.agenda_items.all():
         for tag in tag_list(item):
-            entries.append(TopicEntry(tag=tag, item=item, rank=item.position, **common))
+            points.append((tag, item, item.position))
             on_items.add(tag.pk)
     for tag in tag_list(meeting):
         if tag.pk not in on_items:
-            entries.append(TopicEntry(tag=tag, item=None, rank=0, **common))
-    return entries
+            points.append((tag, None, 0))
+    return points
 
 
 def both(obj, field):
