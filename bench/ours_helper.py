@@ -34,6 +34,7 @@ from django.db import connection  # noqa: E402
 
 from meetings import importing  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
+from meetings.search import indexing  # noqa: E402
 from relations.models import RelationsPage  # noqa: E402
 
 
@@ -78,10 +79,16 @@ def meeting_for(path):
 
 def tag(archive_dir):
     topics = topics_for(archive_dir)
+    tagged = []
     for path in sorted(Path(archive_dir).glob("*.txt")):
         if topics.get(path.name):
-            meeting_for(path).tags.add(*topics[path.name])
-    print(f"tagged {sum(1 for names in topics.values() if names)} meetings")
+            meeting = meeting_for(path)
+            meeting.tags.add(*topics[path.name])
+            tagged.append(meeting.pk)
+    # As the site does whenever a meeting changes: its search document and topic entries
+    # (the topic pages read those) follow its tags.
+    indexing.index_meetings(tagged)
+    print(f"tagged {len(tagged)} meetings")
 
 
 def import_stats(files, out):
