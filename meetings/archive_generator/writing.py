@@ -4,8 +4,9 @@ Importing one readout at a time (`save_readout`) costs tens of queries; 50,000 w
 over an hour. Here each batch of meetings is written a table at a time (on PostgreSQL by
 COPY, with the tables' foreign keys and non-unique indexes made again after the load):
 meetings, participants, photo captions, agenda items, their tags, the first revision, the
-publication log, the search document and the topic entries. Published meetings are back-filled (published at
-their own date, their log row marked so: see `workflow.backfill`), drafts are imported.
+publication log, the search document and the topic entries. Published meetings are
+back-filled (published at their own date, their log row marked so: see
+`workflow.backfill`), drafts are imported.
 The revision and the search document are built by the functions the site uses
 (`revisions.snapshot`, `indexing.document_for`) from the rows in memory, so they read as
 if the meetings had been imported one by one; tests compare them with the real thing.
