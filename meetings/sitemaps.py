@@ -11,59 +11,22 @@ from html import escape
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
-from django.utils.translation import get_language
 
 from .models import Meeting, dated_by_last_public_change, public_relations_pages
 from .models.querysets import public_steps
 
 
-class PagesInEveryLanguage(Paginator):
-    """Pages of the sitemap's items, each item listed in each of its languages and dated.
-
-    Django pages an i18n sitemap over (item, language) pairs, which it builds by reading
-    every item into memory, for each page and for the index. Here a page is a slice of the
-    items, dated by the sitemap's `dated()` once sliced, and only then paired with
-    languages."""
-
-    def __init__(self, sitemap):
-        super().__init__(sitemap.items(), sitemap.limit)
-        self.sitemap = sitemap
-
-    def _get_page(self, items, number, paginator):
-        in_each_language = [
-            (item, language)
-            for item in self.sitemap.dated(items)
-            for language in self.sitemap.get_languages_for_item(item)
-        ]
-        return super()._get_page(in_each_language, number, paginator)
-
-
 class BothLanguages:
-    """Each item at its address in every language, with hreflang alternates (x-default:
-    English, at the plain address)."""
-
-    i18n = True
-    alternates = True
-    x_default = True
-
-    @property
-    def paginator(self):
-        return PagesInEveryLanguage(self)
-
-    def location(self, obj):
-        # Django asks for each item's address in each language four times (as the entry,
-        # then as each alternate), and a reverse() is most of a page's rendering time.
-        addresses = self.__dict__.setdefault("_addresses", {})
-        key = (type(obj), obj.pk, get_language())
-        if key not in addresses:
-            addresses[key] = obj.get_absolute_url()
-        return addresses[key]
+    """Items listed by `section()` at their address in every language, each naming the
+    others as alternates (x-default: English, at the plain address), dated by the last
+    change the public saw. Not Django's i18n sitemaps: those read every item into memory to
+    pair it with each language, for every page and for the index."""
 
     def lastmod(self, obj):
         return obj.last_public_change
@@ -127,7 +90,7 @@ def section(request, section):
         raise Http404("The sitemap has no such section.")
     sitemap = sitemap_class()
     try:
-        page = Paginator(sitemap.items(), sitemap.limit).page(request.GET.get("p", 1))
+        page = sitemap.paginator.page(request.GET.get("p", 1))
     except InvalidPage as invalid:
         raise Http404(f"The sitemap has no such page: {invalid}") from None
     site = f"{request.scheme}://{get_current_site(request).domain}"
