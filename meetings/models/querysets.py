@@ -8,8 +8,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -234,18 +232,6 @@ class MeetingQuerySet(models.QuerySet):
 def in_sequence(meeting):
     """The order of meetings under a relations page, as `around` compares them."""
     return (meeting.date, meeting.start_time or time.min, meeting.pk)
-
-
-def distinct_count(queryset, field):
-    """A subquery: how many distinct values of `field` the queryset's rows hold."""
-    counted = Func(
-        F(field),
-        function="COUNT",
-        template="%(function)s(DISTINCT %(expressions)s)",
-        output_field=IntegerField(),
-    )
-    # No GROUP BY: the count is over all the rows, so the subquery gives one row.
-    return Subquery(queryset.order_by().annotate(count=counted).values("count"))
 
 
 def public_steps():
