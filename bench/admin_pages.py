@@ -13,10 +13,11 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.cold_pages import request_times
 
 
 def main():
@@ -56,12 +57,8 @@ def main():
     print(f"{'page':30} {'status':>6} {'p50 ms':>8} {'max ms':>8}")
     for label, url in pages:
         status = client.get(url).status_code
-        times = []
-        for _ in range(args.rounds):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        print(f"{label:30} {status:>6} {statistics.median(times):8.1f} {max(times):8.1f}")
+        times = request_times(client, url, args.rounds)
+        print(f"{label:30} {status:>6} {statistics.median(times):8.1f} {times[-1]:8.1f}")
 
 
 if __name__ == "__main__":

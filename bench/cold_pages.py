@@ -68,14 +68,19 @@ def main():
         if args.only and args.only not in label:
             continue
         status = client.get(url).status_code
-        times = []
-        for _ in range(args.rounds):
-            started = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        times.sort()
+        times = request_times(client, url, args.rounds)
         p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
         print(f"{label:45} {status:>6} {statistics.median(times):8.1f} {p99:8.1f}", flush=True)
+
+
+def request_times(client, url, rounds):
+    """Milliseconds of each of `rounds` requests for the URL through the client, sorted."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
 
 
 if __name__ == "__main__":
