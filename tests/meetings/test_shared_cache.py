@@ -28,17 +28,21 @@ def redis_url(request):
 
 
 @pytest.mark.usefixtures("redis_url")
-class SharedCacheTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.page = factories.relations_page("Canada", slug="canada")
-        cls.meeting = factories.full_meeting(cls.page, title="First readout")
+class OnRedis:
+    """Tests with the page cache on, every cache alias on a real Redis, emptied first."""
 
     @pytest.fixture(autouse=True)
     def _on_redis(self, settings):
         settings.PORTAL_PAGE_CACHE_SECONDS = 600
         settings.CACHES = redis_caches(self.redis_url)
         caches["default"].clear()  # the whole Redis database: every alias
+
+
+class SharedCacheTests(OnRedis, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.page = factories.relations_page("Canada", slug="canada")
+        cls.meeting = factories.full_meeting(cls.page, title="First readout")
 
     def test_a_cached_page_makes_no_database_query(self):
         url = self.meeting.get_absolute_url()
@@ -170,18 +174,11 @@ class KeyTests(TestCase):
         self.assertTrue(all(len(key) < 100 and "relations" not in key for key in keys))
 
 
-@pytest.mark.usefixtures("redis_url")
-class DatabaseDownWithRedisUpTests(TestCase):
+class DatabaseDownWithRedisUpTests(OnRedis, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.page = factories.relations_page("Canada", slug="canada")
         cls.meeting = factories.full_meeting(cls.page, title="Readout served from Redis")
-
-    @pytest.fixture(autouse=True)
-    def _on_redis(self, settings):
-        settings.PORTAL_PAGE_CACHE_SECONDS = 600
-        settings.CACHES = redis_caches(self.redis_url)
-        caches["default"].clear()
 
     def test_a_server_that_never_reached_the_database_serves_what_another_cached(self):
         from tests.test_database_down import database_down
