@@ -31,7 +31,8 @@ NEIGHBOURS_WEIGHED = 100
 def related_meetings(meeting, count=4):
     """The public meetings sharing the most topics with this one (its own or its items'),
     newest first among equals, among its neighbours in time: `NEIGHBOURS_WEIGHED` on
-    each side of its date. Four queries (two when none shares a topic)."""
+    each side of its date. Four queries: three when none shares a topic, two when it has
+    no neighbours."""
     topics = meeting.topics()
     if not topics:
         return []
