@@ -106,3 +106,39 @@ def test_write_reject_fix_schedule_and_publish(people, live_server, monkeypatch)
         feed = urlopen(live_server.url + reverse("meetings:feed-atom")).read().decode()
     assert "Mr. SATO met the Honorable Maria Quill." in html
     assert "Japan-Atlantis Foreign Ministers’ Meeting" in feed
+
+
+def test_a_publisher_merges_a_duplicate_by_pasting_the_kept_meetings_address(
+    people, live_server, monkeypatch
+):
+    require(Path(CHROMIUM).exists(), "Chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page = factories.relations_page("Canada", slug="canada")
+    duplicate = factories.meeting(page, title="The duplicate")
+    kept = factories.meeting(page, title="The one kept")
+
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        publisher = log_in(browser, live_server, "paul", PASSWORD)
+        publisher.goto(
+            live_server.url + reverse("admin:meetings_meeting_change", args=[duplicate.pk])
+        )
+        form = ".workflow-panel form.step-take_down"
+        publisher.select_option(f"{form} select[name=takedown]", "merged")
+        publisher.fill(f"{form} input[name=merged_into]", "/relations/canada/nowhere/")
+        publisher.click(f"{form} button[value=take_down]")
+        refusal = publisher.wait_for_selector(".messagelist li").inner_text()
+        assert "No public meeting has the address or number" in refusal
+
+        publisher.select_option(f"{form} select[name=takedown]", "merged")
+        publisher.fill(f"{form} input[name=merged_into]", live_server.url + kept.get_absolute_url())
+        publisher.click(f"{form} button[value=take_down]")
+        done = publisher.wait_for_selector(".messagelist li").inner_text()
+        assert done == "The meeting is now: merged into another meeting."
+
+        visitor = browser.new_page()
+        visitor.goto(live_server.url + duplicate.get_absolute_url())
+        assert visitor.url == live_server.url + kept.get_absolute_url()
+        assert "The one kept" in visitor.inner_text("h1")
+        browser.close()
