@@ -50,7 +50,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before the admin, which it extends: Japanese beside English in the same rows.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, on the site that asks for the second factor (second_factor/).
+    "second_factor.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,12 @@ INSTALLED_APPS = [
     "imagekit",
     "relations",
     "meetings",
+    # Two-factor sign-in: authenticator apps (TOTP) and recovery codes (django-otp). After
+    # django-otp, whose device admins it takes out.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "second_factor.apps.SecondFactorConfig",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session was signed in with a code: request.user.is_verified().
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -374,6 +383,21 @@ PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "Ministry of Foreign Affai
 PORTAL_SITE_NAME_JA = os.environ.get("PORTAL_SITE_NAME_JA", "外務省")
 # Where the public site is served; commands print addresses under it.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Two-factor sign-in (second_factor/; README, “Two-factor sign-in”). Who must use it:
+# "publishers" (those who may publish, superusers too), "staff" (everyone who signs in to
+# the admin) or "off" (nobody must; those who set up an app are still asked for its code).
+# Publishers must, unless DJANGO_DEBUG is on.
+PORTAL_TWO_FACTOR_REQUIRED = os.environ.get("PORTAL_TWO_FACTOR_REQUIRED", "").strip().lower() or (
+    "off" if DEBUG else "publishers"
+)
+if PORTAL_TWO_FACTOR_REQUIRED not in ("publishers", "staff", "off"):
+    raise ImproperlyConfigured(
+        f"PORTAL_TWO_FACTOR_REQUIRED is {PORTAL_TWO_FACTOR_REQUIRED!r}; it may be "
+        "'publishers', 'staff' or 'off'."
+    )
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = PORTAL_SITE_NAME
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tags typed by editors are separated by commas only: “North Korea” is one topic.

@@ -19,6 +19,14 @@ def _no_page_cache(settings):
     caches["searches"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    """Tests sign staff in with `force_login`, which gives no second factor: nobody must
+    have one, except in the tests of two-factor sign-in (tests/second_factor/), which say so.
+    Those who set up an app are still asked for its code."""
+    settings.PORTAL_TWO_FACTOR_REQUIRED = "off"
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """Chromium, driven by Playwright, for the tests of pages in a real browser."""
