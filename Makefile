@@ -44,6 +44,10 @@ messages: $(INSTALLED)
 
 # The addresses commands print (admin login, imported meetings) follow PORT.
 run dev: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
+# A first run on one's own machine signs in with the printed password alone; production
+# (deploy/env.example) asks publishers for a second factor. PORTAL_TWO_FACTOR_REQUIRED=publishers
+# make run tries that here.
+run: export PORTAL_TWO_FACTOR_REQUIRED ?= off
 
 # The settings read the secret key from .secret-key (DJANGO_SECRET_KEY_FILE).
 run: $(INSTALLED) .secret-key
@@ -52,6 +56,7 @@ run: $(INSTALLED) .secret-key
 	    $(BIN)/python manage.py collectstatic --noinput -v0; \
 	    $(BIN)/python manage.py load_demo $(if $(DEMO_PEOPLE),--people); \
 	    $(BIN)/python manage.py ensure_admin --url http://127.0.0.1:$(PORT)/admin/; \
+	    echo "Two-factor sign-in: PORTAL_TWO_FACTOR_REQUIRED=$$PORTAL_TWO_FACTOR_REQUIRED (README, “Two-factor sign-in”)"; \
 	    echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"; \
 	    exec $(BIN)/gunicorn -c portal/gunicorn.conf.py portal.wsgi \
 	      --bind 127.0.0.1:$(PORT) --workers $(WORKERS)'
