@@ -67,20 +67,39 @@ class MeetingFeed(Feed):
         return [topic_name(tag) for tag in tag_list(meeting)]
 
 
-class PlainTextSummaryAtom1Feed(Atom1Feed):
-    """Atom whose entry summaries are declared plain text, which the readouts' leads are.
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose text constructs (titles, subtitle, summaries) are declared plain text,
+    which the readouts' titles and leads are.
 
-    Django's Atom1Feed declares them `type="html"`, so readers would take a “<” or “&” in a
-    lead for markup."""
+    Django's Atom1Feed declares summaries `type="html"`, so readers would take a “<” or “&”
+    in a lead for markup, and leaves the other constructs to Atom's default."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(PlainTextConstructs(handler))
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, {**item, "description": None})
-        if item["description"] is not None:
-            handler.addQuickElement("summary", item["description"], {"type": "text"})
+        super().add_item_elements(PlainTextConstructs(handler), item)
+
+
+class PlainTextConstructs:
+    """The feed's XML writer, writing every Atom text construct with `type="text"`."""
+
+    TEXT_CONSTRUCTS = {"title", "subtitle", "summary", "rights"}
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in self.TEXT_CONSTRUCTS:
+            attrs = {**(attrs or {}), "type": "text"}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
 
 
 class AtomMixin:
-    feed_type = PlainTextSummaryAtom1Feed
+    feed_type = PlainTextAtom1Feed
 
     def subtitle(self, obj=None):
         return self.description(obj)

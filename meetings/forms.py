@@ -6,7 +6,7 @@ from django.core import signing
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from . import revisions
+from . import photo_uploads, revisions
 from .importing.limits import MAX_DURATION
 from .importing.vocabulary import Vocabulary
 from .models import AgendaItem, Meeting, describe_duration
@@ -79,6 +79,21 @@ class CanonicalTagsMixin:
             if canonical.casefold() not in {n.casefold() for n in names}:
                 names.append(canonical)
         return names
+
+
+class PhotoField(forms.ImageField):
+    """An uploaded photo, checked and re-encoded by the server (photo_uploads): the form's
+    cleaned value is the new file, so nothing of the upload but its pixels is stored."""
+
+    def to_python(self, data):
+        # FileField's, not ImageField's, which would open the file with Pillow before the
+        # checks of photo_uploads, and answer any refusal with its one message.
+        upload = forms.FileField.to_python(self, data)
+        return None if upload is None else photo_uploads.cleaned(upload)
+
+    def widget_attrs(self, widget):
+        types = sorted(t for format in photo_uploads.FORMATS.values() for t in format.content_types)
+        return {**super().widget_attrs(widget), "accept": ",".join(types)}
 
 
 class AgendaItemForm(CanonicalTagsMixin, forms.ModelForm):

@@ -323,6 +323,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = int(os.environ.get("PORTAL_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+# Decoding a photo takes 3-4 bytes of memory a pixel, whatever its file's size: 40
+# megapixels is more than any camera's photo a page needs (meetings/photo_uploads.py).
+PORTAL_PHOTO_MAX_PIXELS = int(os.environ.get("PORTAL_PHOTO_MAX_PIXELS", 40_000_000))
 
 # Security headers that are right in every environment; HTTPS ones are opt-in because
 # development and `make run` serve plain HTTP.

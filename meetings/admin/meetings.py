@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from portal.bilingual_admin import JapaneseBesideEnglish, is_japanese
 
 from .. import presence, workflow
-from ..forms import AgendaItemForm, AgendaItemFormSet, MeetingAdminForm, OrderedInlineFormSet
+from ..forms import (
+    AgendaItemForm,
+    AgendaItemFormSet,
+    MeetingAdminForm,
+    OrderedInlineFormSet,
+    PhotoField,
+)
 from ..models import (
     AgendaItem,
     Meeting,
@@ -105,6 +111,8 @@ class PhotoSessionInline(OrderedInline):
     readonly_fields = ["preview"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = PhotoField  # re-encoded by the server: only pixels stored
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "image":
             field.help_text = (

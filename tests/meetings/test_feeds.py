@@ -163,3 +163,41 @@ class AtomSummaryTests(FeedTestCase):
                 self.assertEqual(
                     summary.text, "On May 1, the ministers discussed the Economic “2+2”."
                 )
+
+
+class AtomTextConstructTests(FeedTestCase):
+    """Titles and leads are plain text: a “<” or “&” typed by an editor is a character, and
+    every Atom text construct says so (`type="text"`), not only the summaries."""
+
+    TITLE = "Talks on <b>tariffs</b> & the “2+2”"
+    LEAD = "The ministers agreed that <script>x</script> & <i>y</i> are characters."
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        factories.meeting(cls.page, title=cls.TITLE, lead=cls.LEAD, tags=["G7"])
+
+    def test_every_title_subtitle_and_summary_is_declared_text(self):
+        for _, atom, args in self.feeds.values():
+            with self.subTest(feed=atom):
+                document = etree.fromstring(self.fetch(atom, args).content)
+                constructs = [
+                    element
+                    for name in ("title", "subtitle", "summary", "rights")
+                    for element in document.iter(ATOM + name)
+                ]
+                self.assertGreater(len(constructs), 4)
+                for element in constructs:
+                    self.assertEqual(element.get("type"), "text", element.tag)
+
+    def test_readers_show_markup_typed_in_a_title_or_lead_as_characters(self):
+        for _, atom, args in self.feeds.values():
+            with self.subTest(feed=atom):
+                parsed = feedparser.parse(self.fetch(atom, args).content)
+                self.assertFalse(parsed.bozo, parsed.get("bozo_exception"))
+                self.assertEqual(parsed.feed.title_detail.type, "text/plain")
+                self.assertEqual(parsed.feed.subtitle_detail.type, "text/plain")
+                entry = next(entry for entry in parsed.entries if entry.title == self.TITLE)
+                self.assertEqual(entry.title_detail.type, "text/plain")
+                self.assertEqual(entry.summary_detail.type, "text/plain")
+                self.assertEqual(entry.summary, self.LEAD)
