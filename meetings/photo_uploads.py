@@ -88,13 +88,86 @@ def refuse_markup(data):
             "The file is text (an SVG drawing or a web page), not a photo. Upload a JPEG, "
             "PNG, GIF or WebP photo."
         )
-    if match := MARKUP.search(data):
+    if match := next(filter(None, map(MARKUP.search, outside_pixels(data))), None):
         tag = "<" + match[1].decode("ascii").lower()
         raise ValidationError(
             f"The file carries web-page markup (“{tag}”) besides a picture, as a file made "
             "to pass for a photo does. Export the photo again from a photo program and "
             "upload that."
         )
+
+
+def outside_pixels(data):
+    """The parts of a file that are not compressed pixels: where a polyglot hides its page
+    (a comment, a metadata block, bytes after the end). Compressed pixels are left out
+    because, being random to the eye, a large photo's now and then spell a tag by chance.
+    A file of another format is read whole."""
+    if data.startswith(b"\xff\xd8"):
+        return jpeg_outside_pixels(data)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return chunks_outside_pixels(data, 8, PNG_PIXEL_CHUNKS, length_first=True)
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return [data[:12], *chunks_outside_pixels(data, 12, WEBP_PIXEL_CHUNKS, length_first=False)]
+    return [data]
+
+
+PNG_PIXEL_CHUNKS = {b"IDAT", b"fdAT"}
+WEBP_PIXEL_CHUNKS = {b"VP8 ", b"VP8L", b"ALPH", b"ANMF"}
+
+
+def chunks_outside_pixels(data, position, pixel_chunks, *, length_first):
+    """PNG's chunks (length, type, data, CRC) or RIFF's (type, length, data, a pad byte to
+    an even length), those holding pixels left out; and whatever follows the last."""
+    parts = []
+    while position + 8 <= len(data):
+        if length_first:
+            length, kind = (
+                int.from_bytes(data[position : position + 4], "big"),
+                data[position + 4 : position + 8],
+            )
+            end = position + 12 + length
+        else:
+            kind, length = (
+                data[position : position + 4],
+                int.from_bytes(data[position + 4 : position + 8], "little"),
+            )
+            end = position + 8 + length + length % 2
+        parts.append(data[position : position + 8] if kind in pixel_chunks else data[position:end])
+        position = end
+    parts.append(data[position:])
+    return parts
+
+
+def jpeg_outside_pixels(data):
+    """A JPEG's segments, walked marker by marker, without the entropy-coded data after
+    each start of scan (in which 0xFF is always followed by 0x00 or a restart marker)."""
+    parts, position = [], 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:  # not a marker: the walk lost its way; read the rest
+            break
+        marker = data[position + 1]
+        if marker == 0xD9:  # end of image
+            position += 2
+            break
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # fill, restarts
+            position += 1 if marker == 0xFF else 2
+            continue
+        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        parts.append(data[position:end])
+        position = end
+        if marker == 0xDA:  # start of scan: skip its pixels to the next real marker
+            while position + 1 < len(data) and not (
+                data[position] == 0xFF and data[position + 1] not in JPEG_IN_SCAN
+            ):
+                position = data.find(b"\xff", position + 1)
+                if position == -1:
+                    return parts
+    parts.append(data[position:])
+    return parts
+
+
+# After 0xFF inside a scan: a stuffed zero byte, a restart marker, or fill.
+JPEG_IN_SCAN = {0x00, 0xFF, *range(0xD0, 0xD8)}
 
 
 def opened(data):

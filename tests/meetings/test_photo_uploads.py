@@ -9,9 +9,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image, ImageCms, ImageOps
 
+from meetings import photo_uploads
 from meetings.models import Meeting, PhotoSession, renditions
 from tests import factories
 from tests.meetings.test_admin import meeting_form
@@ -293,3 +294,53 @@ def test_the_test_photo_carries_what_a_camera_writes():
     assert b"xmpmeta" in data and "comment" in image.info
     assert ImageOps.exif_transpose(image).size == (40, 60)
     assert b"Taro Yamada" in data
+
+
+def jpeg_bytes(**options):
+    file = BytesIO()
+    Image.effect_noise((64, 64), 80).convert("RGB").save(file, "JPEG", **options)
+    return file.getvalue()
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+class WhereMarkupIsLookedForTests(SimpleTestCase):
+    """Compressed pixels look random, so a large photo's spell “<svg ” now and then by
+    chance: markup is looked for everywhere in a file but there."""
+
+    def assertMarkupFound(self, data, found=True):
+        regions = b"".join(photo_uploads.outside_pixels(data))
+        self.assertEqual(b"<svg " in regions, found)
+
+    def test_a_tag_spelled_by_a_jpegs_compressed_pixels_is_not_markup(self):
+        data = jpeg_bytes()
+        scan = data.index(b"\xff\xda")
+        scan_data = scan + 2 + int.from_bytes(data[scan + 2 : scan + 4], "big")
+        data = data[: scan_data + 10] + b"<svg " + data[scan_data + 10 :]
+        self.assertMarkupFound(data, found=False)
+
+    def test_markup_in_a_jpeg_comment_after_a_scan_or_after_the_end_is_found(self):
+        comment = b"\xff\xfe" + struct.pack(">H", 2 + 9) + b"<svg x/>!"
+        progressive = jpeg_bytes(progressive=True)
+        second_scan = progressive.index(b"\xff\xda", progressive.index(b"\xff\xda") + 2)
+        self.assertMarkupFound(progressive[:second_scan] + comment + progressive[second_scan:])
+        self.assertMarkupFound(jpeg_bytes() + b"<svg onload=alert(1)>")
+
+    def test_a_tag_in_a_pngs_pixel_chunk_is_not_markup_but_in_a_text_chunk_it_is(self):
+        file = BytesIO()
+        Image.new("L", (4, 4)).save(file, "PNG")
+        data = file.getvalue()
+        end = data.index(b"IEND") - 4
+        with_pixels = data[:end] + png_chunk(b"IDAT", b"<svg ") + data[end:]
+        self.assertMarkupFound(with_pixels, found=False)
+        with_text = data[:end] + png_chunk(b"tEXt", b"Comment\x00<svg ") + data[end:]
+        self.assertMarkupFound(with_text)
+
+    def test_a_webp_is_read_by_its_chunks(self):
+        file = BytesIO()
+        Image.new("RGB", (4, 4)).save(file, "WEBP")
+        data = file.getvalue()
+        self.assertMarkupFound(data + b"<svg ")
+        self.assertEqual(b"".join(photo_uploads.outside_pixels(data))[:12], data[:12])
