@@ -4,11 +4,12 @@ that says so and a 429; a publisher unlocks in the admin."""
 from datetime import timedelta
 
 from axes.models import AccessAttempt
-from django.test import Client, TestCase, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from tests import factories
 from tests.browser_forms import read_form
+from tests.test_settings import django_check
 
 from .signing_in import FAST_HASHER, PASSWORD, sign_in, with_password
 
@@ -120,3 +121,10 @@ class LockoutTests(TestCase):
             page = self.client.get(reverse("admin:login"))
             self.assertEqual(page.status_code, 200)
             self.assertFalse(hasattr(page.wsgi_request, "page_cache_key"))
+
+
+class SettingsTests(SimpleTestCase):
+    def test_a_limit_that_is_not_a_whole_number_stops_the_site_naming_it(self):
+        result = django_check(DJANGO_SECRET_KEY="k" * 50, PORTAL_LOGIN_FAILURE_LIMIT="five")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("PORTAL_LOGIN_FAILURE_LIMIT must be a whole number of 1", result.stderr)
