@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from meetings.admin import filters
 from meetings.workflow.actors import can_publish
 
 from .staff_sessions import sign_out_everywhere
@@ -19,6 +20,9 @@ from .staff_sessions import sign_out_everywhere
 class ReadOnlyAudit:
     """An audit trail is read, never edited or deleted here (`manage.py axes_reset_logs
     --age DAYS` keeps it to a retention period)."""
+
+    # Its date hierarchy ignores impossible dates (year 0, 30 digits) instead of a 500.
+    get_changelist = filters.get_changelist
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -47,6 +51,7 @@ class LockoutAdmin(AccessAttemptAdmin):
     """The failures that currently count towards a lockout; deleting them unlocks."""
 
     actions = ["unlock"]
+    get_changelist = filters.get_changelist
 
     def has_change_permission(self, request, obj=None):
         return False
