@@ -6,6 +6,7 @@ without DJANGO_SECRET_KEY unless DJANGO_DEBUG is on. The README lists every vari
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,16 @@ def env_bool(name, default=False):
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_count(name, default, minimum=1):
+    """A whole number of at least `minimum`; anything else stops the site, naming it."""
+    value = os.environ.get(name, "").strip() or default
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of {minimum} or more, not {value!r}."
+        )
+    return int(value)
 
 
 def env_list(name, default=""):
@@ -61,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "imagekit",
+    # Counts failed sign-ins and locks them out; its admin is replaced by accounts' own.
+    "axes",
     "relations",
     "meetings",
     # Two-factor sign-in: authenticator apps (TOTP) and recovery codes (django-otp). After
@@ -69,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "second_factor.apps.SecondFactorConfig",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +103,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After auth and messages: ends sessions past their idle or absolute limit.
+    "accounts.staff_sessions.StaffSessionLimitsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -194,14 +212,55 @@ PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600
 # again: a bound on how long a lost write to the cache could leave servers on an old one.
 PORTAL_CONTENT_VERSION_SECONDS = int(os.environ.get("PORTAL_CONTENT_VERSION_SECONDS", "60"))
 
-# Passwords
+# Passwords: every account is staff, able to change what the ministry publishes, so 12
+# characters at least (Django's default is 8).
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in (accounts/): failed attempts are counted by django-axes in the database, so
+# every app server counts the same ones. After PORTAL_LOGIN_FAILURE_LIMIT failures within
+# PORTAL_LOGIN_COOLOFF_MINUTES, sign-in is refused (429) for the account, whatever address
+# tries it (guessing one editor's password from many addresses), and from the address,
+# whatever account it tries (guessing many editors' passwords from one). A failure while
+# locked starts the wait again; a publisher unlocks sooner in the admin.
+
+
+PORTAL_LOGIN_FAILURE_LIMIT = env_count("PORTAL_LOGIN_FAILURE_LIMIT", "5")
+PORTAL_LOGIN_COOLOFF_MINUTES = env_count("PORTAL_LOGIN_COOLOFF_MINUTES", "30")
+# How many proxies (nginx, a load balancer) stand before the app servers and add the address
+# they were reached from to X-Forwarded-For; 0: REMOTE_ADDR is the client's (accounts/
+# addresses.py). Behind nginx alone, 1: at 0 every sign-in would seem to come from nginx.
+PORTAL_TRUSTED_PROXY_COUNT = env_count("PORTAL_TRUSTED_PROXY_COUNT", "0", minimum=0)
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = PORTAL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PORTAL_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not forget the failures: it would forget those of the address too, so one
+# working account would let an address guess at every other one without end.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Every failure kept for the audit, beyond the attempts that count towards a lockout.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Sessions: a staff session ends after PORTAL_SESSION_IDLE_MINUTES without a request, and
+# PORTAL_SESSION_MAX_HOURS after signing in (accounts/staff_sessions.py); the cookie and the
+# stored session expire with the latter.
+PORTAL_SESSION_IDLE_MINUTES = env_count("PORTAL_SESSION_IDLE_MINUTES", "30")
+PORTAL_SESSION_MAX_HOURS = env_count("PORTAL_SESSION_MAX_HOURS", "12")
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 3600
 
 # Internationalisation: times are stored in UTC and shown in the ministry's time zone.
 

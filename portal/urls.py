@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import sign_out_everywhere_view
 from meetings import media
 from meetings.caching import cached_public_page
 from meetings.sitemaps import SECTIONS as SITEMAP_SECTIONS
@@ -19,6 +20,11 @@ urlpatterns = [
     # For load balancers: outside the i18n patterns, no session, never cached (portal/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path(
+        "admin/sign-out-everywhere/",
+        admin.site.admin_view(sign_out_everywhere_view),
+        name="sign_out_everywhere",
+    ),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",

@@ -148,9 +148,10 @@ def ensure_groups():
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     migration = importlib.import_module("meetings.migrations.0006_editor_and_publisher_groups")
+    sign_ins = importlib.import_module("accounts.migrations.0001_publishers_see_sign_ins")
     for name, specs in (
         ("Editors", [migration.EDITORS]),
-        ("Publishers", [migration.EDITORS, migration.PUBLISHERS_ALSO]),
+        ("Publishers", [migration.EDITORS, migration.PUBLISHERS_ALSO, sign_ins.PUBLISHERS_ALSO]),
     ):
         group, _ = Group.objects.get_or_create(name=name)
         for spec in specs:

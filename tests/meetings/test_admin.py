@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import lxml.html
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -73,9 +74,13 @@ class AdminPagesLoadTests(TestCase):
         cls.region = factories.region("Asia")
         cls.page = factories.relations_page("India", region=cls.region)
         cls.meeting = factories.full_meeting(cls.page)
-        # A row for each admin whose rows only come from elsewhere: a topic, a log entry.
+        # A row for each admin whose rows only come from elsewhere: a topic, a log entry, a
+        # failed sign-in (signing in, in setUp, makes the access log's).
         Topic.objects.create(tag=cls.meeting.tags.get(name="G7"))
         workflow.submit_for_review(factories.meeting(cls.page, published=False), by=cls.user)
+        failed = {"username": "alice", "ip_address": "192.0.2.1", "user_agent": "test"}
+        AccessAttempt.objects.create(**failed, failures_since_start=1, http_accept="*/*")
+        AccessFailureLog.objects.create(**failed)
         factories.index_all()
 
     def setUp(self):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from meetings import caching
 from meetings.models import Meeting, PublicationLogEntry, PublicContentVersion
 from relations.models import RelationsPage
+from tests.accounts.signing_in import sign_in
 from tests.meetings.test_importing import FIXTURES
 
 
@@ -192,7 +193,7 @@ class TeamTests(TestCase):
         jane = get_user_model().objects.get(username="jane")
         self.assertTrue(jane.is_staff)
         self.assertEqual([group.name for group in jane.groups.all()], ["Publishers"])
-        self.assertTrue(self.client.login(username="jane", password=password))
+        self.assertEqual(sign_in(self.client, "jane", password).status_code, 302)
 
     def test_a_taken_name_is_refused_naming_it(self):
         run("add_person", "jane", "--role", "editor")
