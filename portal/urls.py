@@ -19,6 +19,9 @@ urlpatterns = [
     # For load balancers: outside the i18n patterns, no session, never cached (portal/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # django-otp-webauthn's registration of a passkey and its script's translations (the
+    # sign-in with one is the admin's, second_factor/passkey_sign_in.py).
+    path("admin/passkeys/", include("django_otp_webauthn.urls")),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",
