@@ -8,6 +8,7 @@ import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn): the stronger second factor.
+    "django_otp_webauthn",
     "second_factor.apps.SecondFactorConfig",
     "accounts",
 ]
@@ -460,6 +463,24 @@ if PORTAL_TWO_FACTOR_REQUIRED not in ("publishers", "staff", "off"):
     )
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = PORTAL_SITE_NAME
+
+# Passkeys (django-otp-webauthn). A passkey belongs to a domain name, its relying party id
+# (the host of PORTAL_BASE_URL by default), and is offered only to pages served from an
+# allowed origin (PORTAL_BASE_URL's own by default). An address is never a relying party
+# id: a loopback PORTAL_BASE_URL (the development default) gives "localhost" in its stead,
+# so passkeys work at http://localhost:PORT. A passkey is a second factor after the
+# password, never a way in alone.
+_base_url = urlsplit(PORTAL_BASE_URL)
+_base_host = _base_url.hostname or "localhost"
+if _base_host in ("127.0.0.1", "::1"):
+    _base_host = "localhost"
+_base_port = f":{_base_url.port}" if _base_url.port else ""
+OTP_WEBAUTHN_RP_ID = os.environ.get("PORTAL_WEBAUTHN_RP_ID", "").strip() or _base_host
+OTP_WEBAUTHN_RP_NAME = PORTAL_SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PORTAL_WEBAUTHN_ORIGINS") or [
+    f"{_base_url.scheme}://{_base_host}{_base_port}"
+]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tags typed by editors are separated by commas only: “North Korea” is one topic.

@@ -25,6 +25,9 @@ urlpatterns = [
         admin.site.admin_view(sign_out_everywhere_view),
         name="sign_out_everywhere",
     ),
+    # django-otp-webauthn's registration of a passkey and its script's translations (the
+    # sign-in with one is the admin's, second_factor/passkey_sign_in.py).
+    path("admin/passkeys/", include("django_otp_webauthn.urls")),
     path("admin/", admin.site.urls),
     path(
         "robots.txt",

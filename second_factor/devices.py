@@ -1,7 +1,9 @@
-"""A person's second factors: authenticator apps (TOTP) and single-use recovery codes.
+"""A person's second factors: authenticator apps (TOTP), passkeys (WebAuthn) and
+single-use recovery codes.
 
 Kept in django-otp's own models: a TOTPDevice per app, confirmed once it has given a first
-right code; one StaticDevice whose tokens are the recovery codes, each deleted as it is used.
+right code; a WebAuthnCredential per passkey (django-otp-webauthn's, confirmed when
+registered); one StaticDevice whose tokens are the recovery codes, each deleted as it is used.
 """
 
 import io
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 RECOVERY_CODES = 10
 APP_CODE = re.compile(r"\d{6}")
@@ -22,6 +25,22 @@ APP_CODE = re.compile(r"\d{6}")
 
 def authenticators(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def passkeys(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")
+
+
+def has_second_factor(user):
+    """Has a confirmed app or passkey (recovery codes only stand in for them)."""
+    return authenticators(user).exists() or passkeys(user).exists()
+
+
+def enrolled_user_ids():
+    """Who has a confirmed app or passkey, in two queries (for a list of everyone)."""
+    return set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)) | set(
+        WebAuthnCredential.objects.filter(confirmed=True).values_list("user_id", flat=True)
+    )
 
 
 def recovery_codes_left(user):
@@ -148,15 +167,17 @@ def new_recovery_codes(user):
 
 
 def remove(device):
-    """Remove an app; with the last one go the recovery codes, which only stand in for it."""
+    """Remove an app or a passkey; with the last of them go the recovery codes, which only
+    stand in for them."""
     with transaction.atomic():
         user = device.user
         device.delete()
-        if not authenticators(user).exists():
+        if not has_second_factor(user):
             reset(user)
 
 
 def reset(user):
-    """Forget every second factor of a person (a lost phone): they set one up again."""
+    """Forget every second factor of a person (a lost phone or key): they set one up again."""
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

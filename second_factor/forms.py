@@ -18,18 +18,35 @@ def code_field(label="Code", help_text=CODE_HELP, required=False):
 
 
 class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's login: password, then the code of those who set up an app.
+    """The admin's login: password, then the code of those who set up an app, or their
+    passkey on the next page (passkey_sign_in.py).
 
     The code is checked only once the password is right, so a wrong password says nothing
     about the account's second factor."""
 
     otp_token = code_field(
-        help_text=f"{CODE_HELP} Leave it empty if you have not set up two-factor sign-in."
+        help_text=f"{CODE_HELP} Leave it empty to sign in with your passkey next, or if you "
+        "have not set up two-factor sign-in."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The person who gave the right password and no code, and has a passkey to give.
+        self.passkey_user = None
 
     def clean(self):
         cleaned_data = super().clean()
         user = self.get_user()
+        if (
+            user is not None
+            and not devices.normalised(cleaned_data.get("otp_token"))
+            and devices.passkeys(user).exists()
+        ):
+            self.passkey_user = user
+            # Not signed in here: the site's login sends them to give their passkey.
+            raise ValidationError(
+                {"otp_token": "Sign in with your passkey, or enter a code."}, code="passkey"
+            )
         if user is not None and policy.is_enrolled(user):
             try:
                 # Read by django-otp when the view logs the person in: the session is verified.

@@ -2,14 +2,15 @@
 
 PORTAL_TWO_FACTOR_REQUIRED says who must: "publishers" (those who may publish, superusers
 among them), "staff" (everyone who signs in to the admin), or "off" (nobody is made to).
-Whatever it says, a person who has set up an authenticator app is asked for its code.
+Whatever it says, a person who has set up an authenticator app or a passkey is asked for it.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meetings import workflow
+
+from . import devices
 
 
 def is_required_for(user):
@@ -22,11 +23,12 @@ def is_required_for(user):
 
 
 def is_enrolled(user):
-    """Has a confirmed authenticator app (recovery codes only stand in for one). Asked
-    several times a request by the admin: the answer is kept on the user for the request."""
-    if not hasattr(user, "_has_confirmed_app"):
-        user._has_confirmed_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    return user._has_confirmed_app
+    """Has a confirmed authenticator app or passkey (recovery codes only stand in for them).
+    Asked several times a request by the admin: the answer is kept on the user for the
+    request."""
+    if not hasattr(user, "_has_second_factor"):
+        user._has_second_factor = devices.has_second_factor(user)
+    return user._has_second_factor
 
 
 def is_verified(user):
@@ -35,7 +37,7 @@ def is_verified(user):
 
 
 def must_enrol(user):
-    """Signed in with a password alone, and must set up an app before going further."""
+    """Signed in with a password alone, and must set up an app or a passkey first."""
     return (
         user.is_authenticated
         and not is_verified(user)

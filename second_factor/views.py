@@ -1,5 +1,6 @@
-"""The admin's pages for two-factor sign-in: one's own apps and recovery codes, and (for
-publishers) the staff's, with a reset for a lost phone. Each is given the admin site."""
+"""The admin's pages for two-factor sign-in: one's own apps, passkeys and recovery codes,
+and (for publishers) the staff's, with a reset for a lost phone. Each is given the admin
+site. Passkeys are registered by django-otp-webauthn's own views and script."""
 
 import django_otp
 from django.contrib import messages
@@ -10,11 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from meetings import workflow
 
-from . import devices, policy
+from . import devices, passkey_sign_in, policy
 from .forms import ConfirmAppForm, ProveItIsYouForm
 
 
@@ -47,6 +50,8 @@ def overview(request, *, site):
         "overview.html",
         "Two-factor sign-in",
         apps=devices.authenticators(request.user),
+        passkeys=devices.passkeys(request.user),
+        enrolled=policy.is_enrolled(request.user),
         recovery_codes_left=devices.recovery_codes_left(request.user),
         required=policy.is_required_for(request.user),
         may_reset_others=workflow.can_publish(request.user),
@@ -87,19 +92,30 @@ def add_app(request, *, site):
 @require_http_methods(["GET", "POST"])
 def remove_app(request, pk, *, site):
     app = get_object_or_404(devices.authenticators(request.user), pk=pk)
+    return _remove(request, site, app, f"the app “{app.name}”")
+
+
+@require_http_methods(["GET", "POST"])
+def remove_passkey(request, pk, *, site):
+    passkey = get_object_or_404(devices.passkeys(request.user), pk=pk)
+    return _remove(request, site, passkey, f"the passkey “{passkey.name or 'Passkey'}”")
+
+
+def _remove(request, site, device, what):
     form = ProveItIsYouForm(request.user, request.POST or None)
     if form.is_valid():
-        devices.remove(app)
-        messages.success(request, f"The app “{app.name}” was removed.")
+        devices.remove(device)
+        messages.success(request, f"{what[0].upper()}{what[1:]} was removed.")
         return redirect(_url(site, "two_factor"))
+    others = devices.authenticators(request.user).count() + devices.passkeys(request.user).count()
     return _render(
         site,
         request,
         "remove_app.html",
-        f"Remove “{app.name}”",
-        app=app,
+        f"Remove {what}",
         form=form,
-        last=devices.authenticators(request.user).count() == 1,
+        is_passkey=not isinstance(device, devices.TOTPDevice),
+        last=others == 1,
         required=policy.is_required_for(request.user),
     )
 
@@ -108,7 +124,8 @@ def remove_app(request, pk, *, site):
 def recovery_codes(request, *, site):
     if not policy.is_enrolled(request.user):
         messages.error(
-            request, "Set up an authenticator app first: recovery codes stand in for it."
+            request,
+            "Set up an authenticator app or a passkey first: recovery codes stand in for them.",
         )
         return redirect(_url(site, "two_factor"))
     form = ProveItIsYouForm(request.user, request.POST or None)
@@ -146,14 +163,13 @@ def staff(request, *, site):
             request.user.pk,
             [person],
             CHANGE,
-            change_message="Reset two-factor sign-in (a new app is set up at next sign-in).",
+            change_message="Reset two-factor sign-in (apps and passkeys removed; a new one is "
+            "set up at next sign-in).",
             single_object=True,
         )
         messages.success(request, f"Two-factor sign-in of {person.get_username()} was reset.")
         return redirect(_url(site, "two_factor_staff"))
-    enrolled = set(
-        devices.TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
-    )
+    enrolled = devices.enrolled_user_ids()
     required = policy.required_among_staff(request.user)
     rows = [
         {
@@ -167,3 +183,29 @@ def staff(request, *, site):
         for person in people
     ]
     return _render(site, request, "staff.html", "Two-factor sign-in of staff", rows=rows)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def passkey(request, *, site):
+    """After the right password, for someone with a passkey: the button that asks for it."""
+    user = passkey_sign_in.pending_user(request)
+    if user is None:
+        messages.error(
+            request, "Sign in with your password first (it is asked again after a few minutes)."
+        )
+        return redirect(_url(site, "login"))
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = _url(site, "index")
+    return _render(
+        site,
+        request,
+        "passkey_sign_in.html",
+        "Sign in with a passkey",
+        username=user.get_username(),
+        next=next_url,
+        has_codes=devices.authenticators(user).exists() or devices.recovery_codes_left(user) > 0,
+    )

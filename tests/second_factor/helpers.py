@@ -54,3 +54,44 @@ def sign_in(client, username, password=PASSWORD, code=None, follow=False):
 
 def signed_in(client):
     return "_auth_user_id" in client.session
+
+
+def with_passkey(user, name=""):
+    """A registered passkey, as django-otp-webauthn stores one (its key is never used here:
+    the browser test signs with a real one)."""
+    import os
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        credential_id=os.urandom(32),
+        public_key=b"not a real key",
+        aaguid="00000000-0000-0000-0000-000000000000",
+        confirmed=True,
+    )
+
+
+def verified_by(client, device):
+    """This test client's session gave that device, as a sign-in with it would."""
+    client.force_login(device.user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+def scripts_without_src(response):
+    """Inline <script> elements and on…= attributes: what a strict CSP refuses."""
+    import lxml.html
+
+    page = lxml.html.fromstring(response.content.decode())
+    inline = [s for s in page.iter("script") if not s.get("src")]
+    handlers = [
+        (element.tag, name)
+        for element in page.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+        if name.lower().startswith("on")
+    ]
+    return inline + handlers

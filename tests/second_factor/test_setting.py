@@ -43,3 +43,44 @@ class RequiredSettingTests(SimpleTestCase):
         self.assertNotEqual(run.returncode, 0)
         self.assertIn("PORTAL_TWO_FACTOR_REQUIRED is 'editors'", run.stderr)
         self.assertIn("'publishers', 'staff' or 'off'", run.stderr)
+
+
+def passkey_settings_with(**environment):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.OTP_WEBAUTHN_RP_ID, *settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_SECRET_KEY": "k"}
+        | environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.split()
+
+
+class PasskeySettingsTests(SimpleTestCase):
+    def test_passkeys_belong_to_the_sites_domain_by_default(self):
+        self.assertEqual(
+            passkey_settings_with(PORTAL_BASE_URL="https://www.mofa.example"),
+            ["www.mofa.example", "https://www.mofa.example"],
+        )
+
+    def test_a_loopback_address_gives_localhost_never_an_address(self):
+        self.assertEqual(
+            passkey_settings_with(PORTAL_BASE_URL="http://127.0.0.1:8000"),
+            ["localhost", "http://localhost:8000"],
+        )
+
+    def test_the_environment_names_the_domain_and_origins(self):
+        self.assertEqual(
+            passkey_settings_with(
+                PORTAL_BASE_URL="https://www.mofa.example",
+                PORTAL_WEBAUTHN_RP_ID="mofa.example",
+                PORTAL_WEBAUTHN_ORIGINS="https://www.mofa.example, https://admin.mofa.example",
+            ),
+            ["mofa.example", "https://www.mofa.example", "https://admin.mofa.example"],
+        )

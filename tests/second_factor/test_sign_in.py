@@ -91,7 +91,7 @@ class SignInWithAnAppTests(TestCase):
         response = self.client.get(changelist)
         self.assertRedirects(response, f"{reverse('admin:login')}?next={changelist}")
         response = self.client.get(response.url)
-        self.assertContains(response, "but without the code of your authenticator app")
+        self.assertContains(response, "but without your second factor")
 
     def test_an_editor_who_set_up_an_app_is_asked_for_its_code_too(self):
         editor = factories.member_of("Editors", "erin")
