@@ -7,6 +7,7 @@ without DJANGO_SECRET_KEY unless DJANGO_DEBUG is on. The README lists every vari
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "taggit",
     "imagekit",
     "relations",
@@ -67,6 +69,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every response carries one, redirects and refusals too.
     "portal.middleware.RequestIdMiddleware",
+    # The headers every response carries (SECURITY.md): above whitenoise and the page cache,
+    # which answer (static files, cached pages and their 304s) without the middleware below.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and URL resolving: a visitor's cached page costs none of them.
@@ -79,7 +86,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -333,6 +339,72 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): the site's own scripts, styles, fonts and images
+# only; no inline script or style, no eval, no plugins, never in a frame. One static header
+# for every visitor, so no nonces: the page cache serves pages as they were rendered.
+
+
+def origin(url):
+    """scheme://host[:port] of an absolute address, else None (a path on this site)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Photos are linked under MEDIA_URL, on this site unless it names another host; a bucket's
+# signed addresses (PORTAL_MEDIA_REDIRECT), a CDN or others are added by PORTAL_CSP_IMG_SRC.
+image_sources = ["'self'", *filter(None, [origin(MEDIA_URL)]), *env_list("PORTAL_CSP_IMG_SRC")]
+csp_directives = {
+    "default-src": ["'self'"],
+    "img-src": list(dict.fromkeys(image_sources)),
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Where browsers send a report of each violation (any collector, e.g. report-uri.com's).
+PORTAL_CSP_REPORT_URI = os.environ.get("PORTAL_CSP_REPORT_URI", "").strip()
+if PORTAL_CSP_REPORT_URI:
+    if origin(PORTAL_CSP_REPORT_URI) is None and not PORTAL_CSP_REPORT_URI.startswith("/"):
+        raise ImproperlyConfigured(
+            f"PORTAL_CSP_REPORT_URI is {PORTAL_CSP_REPORT_URI!r}: give an https:// address "
+            "or a path on this site."
+        )
+    csp_directives["report-uri"] = [PORTAL_CSP_REPORT_URI]
+# 1: browsers report what the policy would block but block nothing (to try a change).
+if env_bool("PORTAL_CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Permissions-Policy (portal.middleware.PermissionsPolicyMiddleware): no page here needs a
+# camera, a microphone, the visitor's position or any other powerful feature, nor may an
+# embedded page ask for one; interest-cohort and browsing-topics opt out of ad profiling.
+# Passkeys (publickey-credentials-*) keep their default, this site only: editors sign in.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Email: workflow notifications. The console in development; SMTP when a host is given.
 
