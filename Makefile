@@ -81,6 +81,8 @@ check: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py check --fail-level WARNING
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	# Django's deployment checks under deploy/env.example's production variables.
+	PYTHON=$(BIN)/python deploy/check-deploy
 
 # Benchmarks (see bench/README.md): importing, then our pages against Wagtail's.
 bench: $(INSTALLED)

@@ -40,6 +40,23 @@ class RequestIdMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY ({feature: [origins]}, an empty list denying it to
+    every page) as the Permissions-Policy header of every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 class PageCacheMiddleware:
     """Serve visitors' cached pages before the session, CSRF, auth and messages middleware
     and URL resolving run: a hit costs a cache read and the version (meetings/caching.py).

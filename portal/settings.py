@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "taggit",
     "imagekit",
     # Counts failed sign-ins and locks them out; its admin is replaced by accounts' own.
@@ -91,6 +92,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every response carries one, redirects and refusals too.
     "portal.middleware.RequestIdMiddleware",
+    # The headers every response carries (SECURITY.md): above whitenoise and the page cache,
+    # which answer (static files, cached pages and their 304s) without the middleware below.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, auth and URL resolving: a visitor's cached page costs none of them.
@@ -105,7 +111,6 @@ MIDDLEWARE = [
     # Whether the session was signed in with a code: request.user.is_verified().
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After auth and messages: ends sessions past their idle or absolute limit.
     "accounts.staff_sessions.StaffSessionLimitsMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
@@ -400,8 +405,79 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+# Sent only with DJANGO_HSTS_SECONDS. The site's own subdomains get HTTPS-only too; preload
+# consents to the browsers' built-in list, which takes a submission (hstspreload.org) and a
+# year's max-age, and months to leave: see SECURITY.md before submitting.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): the site's own scripts, styles, fonts and images
+# only; no inline script or style, no eval, no plugins, never in a frame. One static header
+# for every visitor, so no nonces: the page cache serves pages as they were rendered.
+
+
+def origin(url):
+    """scheme://host[:port] of an absolute address, else None (a path on this site)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Photos are linked under MEDIA_URL, on this site unless it names another host; a bucket's
+# signed addresses (PORTAL_MEDIA_REDIRECT), a CDN or others are added by PORTAL_CSP_IMG_SRC.
+image_sources = ["'self'", *filter(None, [origin(MEDIA_URL)]), *env_list("PORTAL_CSP_IMG_SRC")]
+csp_directives = {
+    "default-src": ["'self'"],
+    "img-src": list(dict.fromkeys(image_sources)),
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Where browsers send a report of each violation (any collector, e.g. report-uri.com's).
+PORTAL_CSP_REPORT_URI = os.environ.get("PORTAL_CSP_REPORT_URI", "").strip()
+if PORTAL_CSP_REPORT_URI:
+    if origin(PORTAL_CSP_REPORT_URI) is None and not PORTAL_CSP_REPORT_URI.startswith("/"):
+        raise ImproperlyConfigured(
+            f"PORTAL_CSP_REPORT_URI is {PORTAL_CSP_REPORT_URI!r}: give an https:// address "
+            "or a path on this site."
+        )
+    csp_directives["report-uri"] = [PORTAL_CSP_REPORT_URI]
+# 1: browsers report what the policy would block but block nothing (to try a change).
+if env_bool("PORTAL_CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Permissions-Policy (portal.middleware.PermissionsPolicyMiddleware): no page here needs a
+# camera, a microphone, the visitor's position or any other powerful feature, nor may an
+# embedded page ask for one; interest-cohort and browsing-topics opt out of ad profiling.
+# Passkeys (publickey-credentials-*) keep their default, this site only: editors sign in.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Email: workflow notifications. The console in development; SMTP when a host is given.
 

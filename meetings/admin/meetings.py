@@ -128,7 +128,7 @@ class PhotoSessionInline(OrderedInline):
         if not photo_session.image:
             return ""
         return format_html(
-            '<img src="{}" alt="" style="max-width:120px;height:auto">',
+            '<img src="{}" alt="" class="photo-preview">',
             renditions.address(photo_session.image.name),
         )
 
