@@ -1,5 +1,15 @@
+import os
+
 import pytest
 from django.core.cache import caches
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples on every run, so that a failure in CI is the same
+# failure on a laptop, and write nothing into the project. `HYPOTHESIS_PROFILE=explore`
+# draws new examples each run and keeps failing ones in .hypothesis/ (ignored by git).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -100,6 +100,22 @@ def fill(route, values):
     return "/" + PARAMETER.sub(lambda match: quote(values[match["name"]], safe=""), route)
 
 
+def real_values(real, route, url_name):
+    """The first of the `real` values of each parameter; for an admin page, an object it
+    shows."""
+    values = {name: real.get(name, ["1"])[0] for name in parameters(route)}
+    admin_name = ADMIN_URL_NAME.match(url_name)
+    if "object_id" in values and admin_name:
+        try:
+            model = apps.get_model(admin_name["app_label"], admin_name["model_name"])
+        except LookupError:  # a page of the admin site itself, e.g. view_on_site
+            return values
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            values["object_id"] = str(first.pk)
+    return values
+
+
 class NoServerErrorTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -145,24 +161,10 @@ class NoServerErrorTests(TestCase):
                 with self.subTest(url=url, who=who):
                     self.assertLess(client.get(url).status_code, 500)
 
-    def real_values(self, route, url_name):
-        """The first real value of each parameter; for an admin page, an object it shows."""
-        values = {name: self.real.get(name, ["1"])[0] for name in parameters(route)}
-        admin_name = ADMIN_URL_NAME.match(url_name)
-        if "object_id" in values and admin_name:
-            try:
-                model = apps.get_model(admin_name["app_label"], admin_name["model_name"])
-            except LookupError:  # a page of the admin site itself, e.g. view_on_site
-                return values
-            first = model._default_manager.order_by("pk").first()
-            if first is not None:
-                values["object_id"] = str(first.pk)
-        return values
-
     def test_every_address_with_hostile_values_in_its_parameters(self):
         urls = [settings.MEDIA_URL + "x" * 256 + ".jpg"]
         for route, url_name in every_route(get_resolver().url_patterns):
-            real = self.real_values(route, url_name)
+            real = real_values(self.real, route, url_name)
             urls.append(fill(route, real))
             for name in real:
                 for value in [*HOSTILE, *self.real.get(name, [])]:
@@ -179,7 +181,7 @@ class NoServerErrorTests(TestCase):
             is_admin = route.startswith("admin/")
             if is_admin and MODEL_ADMIN_VIEW.search(url_name or "_change"):
                 continue
-            url = fill(route, self.real_values(route, url_name))
+            url = fill(route, real_values(self.real, route, url_name))
             for value in [*HOSTILE, self.revision_number]:
                 query = urlencode(dict.fromkeys(VIEW_QUERY_NAMES, value))
                 (admin_pages if is_admin else public).append(f"{url}?{query}")
