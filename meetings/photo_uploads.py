@@ -82,6 +82,22 @@ def cleaned(upload):
     )
 
 
+def clean_copy(data):
+    """A stored photo's clean copy, as `cleaned` would store it (the bytes and their Format),
+    or None when the photo carries nothing that copy would not: for photos stored before
+    uploads were cleaned. Raises ValidationError for a file that cannot be read or has too
+    many pixels to decode; markup needs no refusal here, as re-encoding leaves none."""
+    image = opened(data)
+    format = FORMATS[DECODED_AS.get(image.format, image.format)]
+    refuse_too_many_pixels(*image.size)
+    carried = set(image.info)
+    has_exif = bool(image.getexif()) or getattr(image, "n_frames", 1) > 1
+    content = reencoded(image, format)
+    if not has_exif and carried <= set(opened(content).info):
+        return None
+    return content, format
+
+
 def refuse_markup(data):
     if TEXT_START.match(data):
         raise ValidationError(

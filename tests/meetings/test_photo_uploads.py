@@ -4,15 +4,17 @@ large to decode safely, and a file that is not really a photo, are refused at th
 
 import struct
 import zlib
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from PIL import Image, ImageCms, ImageOps
 
-from meetings import photo_uploads
+from meetings import photo_uploads, revisions
 from meetings.models import Meeting, PhotoSession, renditions
 from tests import factories
 from tests.meetings.test_admin import meeting_form
@@ -344,3 +346,66 @@ class WhereMarkupIsLookedForTests(SimpleTestCase):
         data = file.getvalue()
         self.assertMarkupFound(data + b"<svg ")
         self.assertEqual(b"".join(photo_uploads.outside_pixels(data))[:12], data[:12])
+
+
+class CleaningStoredPhotosTests(TestCase):
+    """`manage.py clean_photos`: photos stored before uploads were cleaned lose their
+    metadata in place, under a new name, in photo sessions and revisions alike."""
+
+    def test_a_stored_camera_photo_is_cleaned_everywhere_and_a_clean_one_left_alone(self):
+        meeting = factories.meeting()
+        storage = PhotoSession._meta.get_field("image").storage
+        old = storage.save("photos/IMG_1234.jpg", ContentFile(camera_photo().read()))
+        clean = storage.save("photos/clean.png", ContentFile(clean_png()))
+        carrying = PhotoSession.objects.create(
+            meeting=meeting, image=old, caption="Handshake", alt_text="Two ministers"
+        )
+        already_clean = PhotoSession.objects.create(
+            meeting=meeting, image=clean, caption="Talks", alt_text="The table", position=2
+        )
+        revisions.record(meeting, event="Saved")
+
+        dry_run = StringIO()
+        call_command("clean_photos", "--dry-run", stdout=dry_run)
+        self.assertIn(f"would clean {old}", dry_run.getvalue())
+        self.assertNotIn(clean, dry_run.getvalue())
+        self.assertTrue(storage.exists(old))
+
+        call_command("clean_photos", stdout=StringIO())
+
+        carrying.refresh_from_db()
+        already_clean.refresh_from_db()
+        self.assertRegex(carrying.image.name, r"^photos/[0-9a-f]{32}\.jpg$")
+        self.assertFalse(storage.exists(old))
+        self.assertEqual(already_clean.image.name, clean)
+        revision = meeting.revisions.get()
+        self.assertEqual(revision.data["photo_sessions"][0]["image"], carrying.image.name)
+        with storage.open(carrying.image.name) as file:
+            data = file.read()
+        image = Image.open(BytesIO(data))
+        self.assertFalse(image.getexif())
+        self.assertNotIn(b"Taro Yamada", data)
+        self.assertEqual(image.info["icc_profile"], ICC_PROFILE)
+        self.assertEqual(image.size, (40, 60))  # upright
+
+        again = StringIO()
+        call_command("clean_photos", stdout=again)
+        self.assertIn("Cleaned 0 photos.", again.getvalue())
+
+    def test_an_unreadable_stored_file_is_named_and_left_as_it_is(self):
+        meeting = factories.meeting()
+        storage = PhotoSession._meta.get_field("image").storage
+        broken = storage.save("photos/broken.gif", ContentFile(factories.GIF_1PX))
+        PhotoSession.objects.create(meeting=meeting, image=broken, caption="c", alt_text="a")
+        storage.delete(broken)  # damaged on the disk since
+        self.assertEqual(storage.save(broken, ContentFile(b"not a picture")), broken)
+        errors = StringIO()
+        call_command("clean_photos", stdout=StringIO(), stderr=errors)
+        self.assertIn(f"{broken}: Upload a valid image", errors.getvalue())
+        self.assertTrue(storage.exists(broken))
+
+
+def clean_png():
+    file = BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(file, "PNG")
+    return file.getvalue()

@@ -33,37 +33,49 @@ class Command(BaseCommand):
             else:
                 with storage.open(old, "rb") as file:
                     renamed[old] = storage.save(photo_upload_path(None, old), file)
-        if not renamed:
-            return
-        try:
-            with transaction.atomic():
-                for old, new in renamed.items():
-                    PhotoSession.objects.filter(image=old).update(image=new)
-                for revision in MeetingRevision.objects.iterator(chunk_size=500):
-                    if rename_in_revision(revision.data, renamed):
-                        revision.save(update_fields=["data"])
-                content_changed()
-        except BaseException:
-            for new in renamed.values():
-                storage.delete(new)
-            raise
-        for old, new in renamed.items():
-            storage.delete(old)
-            for rendition in renditions.rendition_names(old):  # named after the old name
-                storage.delete(rendition)
-            self.stdout.write(f"{old} → {new}")
-        renditions.make_renditions(PhotoSession.objects.filter(image__in=renamed.values()))
+        replace_photo_files(renamed, storage, self.stdout)
         self.stdout.write(f"Renamed {len(renamed)} photos.")
 
 
-def guessable_names():
-    """Every photo name in use, by a photo session or a revision, not yet unguessable."""
+def replace_photo_files(renamed, storage, stdout):
+    """Point photo sessions and revisions at the new files ({old name: new name}) in one
+    transaction, then delete the old files and their renditions and make the new ones'.
+    If the transaction fails, the new files go and the old stay in use."""
+    if not renamed:
+        return
+    try:
+        with transaction.atomic():
+            for old, new in renamed.items():
+                PhotoSession.objects.filter(image=old).update(image=new)
+            for revision in MeetingRevision.objects.iterator(chunk_size=500):
+                if rename_in_revision(revision.data, renamed):
+                    revision.save(update_fields=["data"])
+            content_changed()
+    except BaseException:
+        for new in renamed.values():
+            storage.delete(new)
+        raise
+    for old, new in renamed.items():
+        storage.delete(old)
+        for rendition in renditions.rendition_names(old):  # named after the old name
+            storage.delete(rendition)
+        stdout.write(f"{old} → {new}")
+    renditions.make_renditions(PhotoSession.objects.filter(image__in=renamed.values()))
+
+
+def photo_names():
+    """Every photo name in use, by a photo session or a revision."""
     names = set(PhotoSession.objects.exclude(image="").values_list("image", flat=True))
     for data in MeetingRevision.objects.values_list("data", flat=True).iterator(chunk_size=500):
         names.update(photo.get("image") for photo in data.get("photo_sessions", []))
     names.discard("")
     names.discard(None)
-    return {name for name in names if not UNGUESSABLE.fullmatch(name)}
+    return names
+
+
+def guessable_names():
+    """Every photo name in use, by a photo session or a revision, not yet unguessable."""
+    return {name for name in photo_names() if not UNGUESSABLE.fullmatch(name)}
 
 
 def rename_in_revision(data, renamed):
