@@ -136,6 +136,7 @@ class QueryBudgetTests(TestCase):
                     alt_text="The two ministers",
                     position=position,
                 )
+            factories.index_all()  # the related meeting is found through its topics' timelines
             with CaptureQueriesContext(connection) as queries:
                 response = self.client.get(meeting.get_absolute_url())
             self.assertContains(response, "<picture>", count=photos)

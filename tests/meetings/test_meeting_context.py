@@ -137,6 +137,7 @@ class RelatedMeetingsTests(TestCase):
         )
         factories.meeting(canada, title="Nothing in common", tags=["Trade"])
         hidden_meetings(india, date(2024, 5, 1), tags=["G7", "Space", "North Korea"])
+        factories.index_all()  # the topics' timelines, which related meetings are read from
 
     def related(self, meeting):
         return MeetingPage(self.client.get(meeting.get_absolute_url())).related
@@ -173,6 +174,7 @@ class RelatedMeetingsAmongNeighboursTests(TestCase):
         factories.meeting(page, title="Before that", date=date(2020, 4, 1), tags=["Trade"])
         factories.meeting(page, title="Just after", date=date(2020, 7, 1), tags=["Quad", "Space"])
         factories.meeting(page, title="After that", date=date(2020, 8, 1), tags=["Trade"])
+        factories.index_all()
         with mock.patch("meetings.related.NEIGHBOURS_WEIGHED", 2):
             related = MeetingPage(self.client.get(meeting.get_absolute_url())).related
         self.assertEqual(related, ["Just after", "Just before"])
