@@ -60,6 +60,7 @@ LISTED = [
     "meeting_type__name",
 ]
 
+
 def topics_shared(meeting_ids, topic_ids):
     """{meeting id: the ids of the topics it carries among these}, for those of the
     meetings carrying any, itself or through an agenda item; in one query.
